@@ -1,0 +1,28 @@
+"""What a classifier sees of a sentence: its text, optionally with its quotation context."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+
+def model_input(record: Mapping, use_quote_context: bool = True) -> str:
+    """Text fed to the models for one segment record.
+
+    Args:
+        record: has ``text`` and, from the segmenter, ``in_quote`` (bool) and ``cue`` (str|None).
+        use_quote_context: prefix the quotation context (default True), e.g.
+            ``"[in quote; cue: stated] They kept hitting me."``. The speaker's name is left out on
+            purpose: names would let a model memorise people instead of learning the kinds.
+
+    Returns:
+        The input string.
+    """
+    text = record["text"]
+    if not use_quote_context:
+        return text
+    parts = []
+    if record.get("in_quote"):
+        parts.append("in quote")
+    if record.get("cue"):
+        parts.append(f"cue: {record['cue']}")
+    return f"[{'; '.join(parts)}] {text}" if parts else text

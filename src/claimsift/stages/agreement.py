@@ -1,0 +1,68 @@
+"""Stage ``agreement``: kappa between the first and second annotators on the double-annotated
+documents, and how the adjudicated labels (``data/annotations``) relate to each.
+
+Both annotations are aligned to the same segments, so boundary differences do not count.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from claimsift.agreement import agreement
+from claimsift.annotations import AnnotationError, align_spans, load_spans
+from claimsift.records import load_params, read_jsonl, write_json, write_jsonl
+from claimsift.segment import Segment
+
+
+def _labels(ann_path: Path, segments: list[Segment]) -> list[str | None]:
+    return align_spans(segments, load_spans(ann_path))
+
+
+def compare_annotators(segments_path: Path, first_dir: Path, second_dir: Path, final_dir: Path) -> tuple[dict, list[dict]]:
+    """Return (agreement report, disagreement records) over the documents in ``second_dir``."""
+    by_doc: dict[str, list[Segment]] = defaultdict(list)
+    for rec in read_jsonl(segments_path):
+        by_doc[rec["doc"]].append(Segment(**{k: rec[k] for k in Segment.__dataclass_fields__ if k in rec}))
+    docs = sorted(p.stem for p in second_dir.glob("*.jsonl"))
+    if not docs:
+        raise AnnotationError(f"{second_dir}: no second annotations")
+    first_all, second_all, final_all, disagreements = [], [], [], []
+    for doc in docs:
+        if doc not in by_doc:
+            raise AnnotationError(f"{second_dir / (doc + '.jsonl')}: no document {doc} in the corpus")
+        segments = by_doc[doc]
+        first = _labels(first_dir / f"{doc}.jsonl", segments)
+        second = _labels(second_dir / f"{doc}.jsonl", segments)
+        final = _labels(final_dir / f"{doc}.jsonl", segments)
+        for seg, a, b, c in zip(segments, first, second, final):
+            if seg.body:
+                first_all.append(a), second_all.append(b), final_all.append(c)
+                if a != b:
+                    disagreements.append({"doc": doc, "index": seg.index, "text": seg.text, "first": a, "second": b, "adjudicated": c})
+    report = {
+        "documents": docs,
+        "first_vs_second": agreement(first_all, second_all),
+        "adjudicated_vs_first": agreement(final_all, first_all),
+        "adjudicated_vs_second": agreement(final_all, second_all),
+    }
+    return report, disagreements
+
+
+def main() -> None:
+    params = load_params("agreement")
+    try:
+        report, disagreements = compare_annotators(
+            Path(params["segments"]), Path(params["first_dir"]), Path(params["second_dir"]), Path(params["final_dir"])
+        )
+    except AnnotationError as exc:
+        sys.exit(f"agreement: {exc}")
+    write_json(Path(params["report"]), report)
+    write_jsonl(Path(params["disagreements"]), disagreements)
+    fvs = report["first_vs_second"]
+    print(f"agreement: kappa {fvs['kappa']} on {fvs['n']} sentences, {len(disagreements)} disagreements")
+
+
+if __name__ == "__main__":
+    main()

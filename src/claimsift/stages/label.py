@@ -1,0 +1,109 @@
+"""Stage ``label``: align gold spans to segments, assign document splits, check for leakage.
+
+Writes the labelled segments (every segment, with ``label`` and ``split``) and
+``reports/labels.json`` (counts per label, split and genre).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from claimsift.annotations import AnnotationError, align_spans, load_spans
+from claimsift.labels import LABELS
+from claimsift.records import load_params, read_jsonl, write_json, write_jsonl
+from claimsift.segment import Segment
+from claimsift.splits import SPLITS, LeakageError, assign_splits, check_no_leakage
+
+
+def read_metadata_file(path: Path) -> dict[str, dict]:
+    """doc id -> metadata record from ``data/documents.jsonl`` (each needs ``id`` and ``genre``)."""
+    meta = {}
+    for i, rec in enumerate(read_jsonl(path), 1):
+        if "id" not in rec or "genre" not in rec:
+            raise AnnotationError(f"{path}:{i}: metadata needs 'id' and 'genre'")
+        meta[rec["id"]] = rec
+    return meta
+
+
+def label_corpus(segments_path: Path, ann_dir: Path, metadata_path: Path, params: dict) -> tuple[list[dict], dict]:
+    """Return (labelled segment records, label report). Raises AnnotationError / LeakageError."""
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for rec in read_jsonl(segments_path):
+        by_doc[rec["doc"]].append(rec)
+    meta = read_metadata_file(metadata_path)
+    missing = sorted(set(by_doc) - set(meta))
+    if missing:
+        raise AnnotationError(f"{metadata_path}: no metadata for document(s) {', '.join(missing)}")
+    doc_splits = assign_splits(
+        {doc: meta[doc]["genre"] for doc in by_doc},
+        seed=int(params["seed"]),
+        dev_fraction=float(params["dev_fraction"]),
+        test_fraction=float(params["test_fraction"]),
+        test_docs=params.get("test_docs", []),
+    )
+    records = []
+    for doc in sorted(by_doc):
+        ann_path = ann_dir / f"{doc}.jsonl"
+        if not ann_path.is_file():
+            raise AnnotationError(f"{ann_path}: no annotations for document {doc}")
+        spans = load_spans(ann_path)
+        for span in spans:
+            if span.doc != doc:
+                raise AnnotationError(f"{span.source}: span names document {span.doc!r}, file is for {doc!r}")
+        segments = [Segment(**{k: r[k] for k in Segment.__dataclass_fields__ if k in r}) for r in by_doc[doc]]
+        for rec, label in zip(by_doc[doc], align_spans(segments, spans)):
+            records.append({**rec, "label": label, "split": doc_splits[doc], "genre": meta[doc]["genre"]})
+    labelled = [r for r in records if r["body"] and r["label"] is not None]
+    check_no_leakage(doc_splits, labelled, threshold=float(params["leak_threshold"]))
+    return records, label_report(records, doc_splits, meta)
+
+
+def label_report(records: list[dict], doc_splits: dict[str, str], meta: dict[str, dict]) -> dict:
+    """Counts per label and split, per genre, plus unlabelled and non-body counts."""
+    body = [r for r in records if r["body"]]
+    labelled = [r for r in body if r["label"] is not None]
+    per_split = {
+        split: {
+            "documents": sum(1 for s in doc_splits.values() if s == split),
+            **{label: sum(1 for r in labelled if r["split"] == split and r["label"] == label) for label in LABELS},
+            "total": sum(1 for r in labelled if r["split"] == split),
+        }
+        for split in SPLITS
+    }
+    counts = Counter(r["label"] for r in labelled)
+    genres = sorted({meta[d]["genre"] for d in doc_splits})
+    return {
+        "documents": len(doc_splits),
+        "body_sentences": len(labelled),
+        "unlabelled_body_sentences": len(body) - len(labelled),
+        "non_body_segments": len(records) - len(body),
+        "labels": {label: counts[label] for label in LABELS},
+        "label_share": {label: round(counts[label] / max(len(labelled), 1), 4) for label in LABELS},
+        "splits": per_split,
+        "genres": {
+            g: {
+                "documents": sum(1 for d in doc_splits if meta[d]["genre"] == g),
+                "body_sentences": sum(1 for r in labelled if r["genre"] == g),
+            }
+            for g in genres
+        },
+    }
+
+
+def main() -> None:
+    params = load_params("label")
+    try:
+        records, report = label_corpus(
+            Path(params["segments"]), Path(params["annotations_dir"]), Path(params["metadata"]), params
+        )
+    except (AnnotationError, LeakageError) as exc:
+        sys.exit(f"label: {exc}")
+    write_jsonl(Path(params["out"]), records)
+    write_json(Path(params["report"]), report)
+    print(f"label: {report['body_sentences']} labelled body sentences, splits {report['splits']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Fine-tuning on a tiny budget: checks the mechanics, not the quality."""
+
+import json
+
+import pytest
+
+from claimsift import transformer
+from claimsift.labels import LABELS
+from claimsift.modelmeta import ModelError
+from tests.conftest import ARGUMENTS, FINDINGS, TESTIMONIES
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tf")
+    texts = FINDINGS[:6] + TESTIMONIES[:6] + ARGUMENTS[:6]
+    labels = ["finding"] * 6 + ["testimony"] * 6 + ["argument"] * 6
+    dev = FINDINGS[6:8] + TESTIMONIES[6:8] + ARGUMENTS[6:8]
+    dev_labels = ["finding"] * 2 + ["testimony"] * 2 + ["argument"] * 2
+    result = transformer.train(texts, labels, dev, dev_labels, out, epochs=2, batch_size=8, max_length=32, progress=False)
+    return out, result
+
+
+def test_training_saves_safetensors_and_history(tiny_model):
+    out, result = tiny_model
+    assert (out / "model.safetensors").is_file()
+    assert not list(out.glob("*.bin")) and not list(out.glob("*.pt"))
+    config = json.loads((out / "config.json").read_text())
+    assert [config["id2label"][str(i)] for i in range(3)] == list(LABELS)
+    assert [h["epoch"] for h in result["history"]] == [1, 2]
+    best = max(result["history"], key=lambda h: h["dev_macro_f1"])
+    assert result["best_epoch"] == best["epoch"]
+
+
+def test_scorer_probabilities(tiny_model):
+    out, _ = tiny_model
+    scorer = transformer.TransformerScorer(out)
+    texts = ["A short one.", "A much longer sentence that needs padding against the short one in its batch."]
+    probs = scorer.predict_proba(texts)
+    assert probs.shape == (2, 3)
+    assert abs(probs.sum(1) - 1).max() < 1e-5
+    # Batching and padding do not change a sentence's scores.
+    alone = scorer.predict_proba(texts[:1])
+    assert abs(alone[0] - probs[0]).max() < 1e-4
+    assert scorer.predict_proba([]).shape == (0, 3)
+
+
+def test_scorer_refuses_missing_weights(tmp_path):
+    with pytest.raises(ModelError, match="no model.safetensors"):
+        transformer.TransformerScorer(tmp_path)
