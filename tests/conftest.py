@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ FINDINGS = [
 ]
 TESTIMONIES = [
     "He said the guards woke them at four and made them kneel.",
-    "“They took my phone and beat me with a hose,” said Amadou K.",
+    "“They took my phone and beat me with a hose,” said Amadou Keita.",
     "Her brother told her he had not eaten for three days.",
     "One nurse said she treated eleven burned children that night.",
     "“I could hear my cellmate screaming until dawn,” he recalled.",
@@ -55,31 +56,38 @@ GENRES = ["wire_news", "ngo_report", "oped"]
 def tiny_sources() -> list[str]:
     """Nine inline-tagged source documents, 3 per genre, each sentence used once."""
     sources = []
+    used = {"f": 0, "t": 0, "a": 0}
     for d in range(9):
         doc_id = f"doc_{d:02d}"
         meta = {"id": doc_id, "genre": GENRES[d % 3], "topic": "detention", "country": "Testland",
                 "written_for_project": True}
         body = []
         for k in range(4):
-            i = (d * 4 + k) % 12
             pool, tag = [(FINDINGS, "f"), (TESTIMONIES, "t"), (ARGUMENTS, "a")][(d + k) % 3]
-            body.append(f"<{tag}>{pool[i]}</{tag}>")
+            body.append(f"<{tag}>{pool[used[tag]]}</{tag}>")
+            used[tag] += 1
         text = f"Headline number {d}\nBy Staff Reporter\n" + " ".join(body[:2]) + "\n" + " ".join(body[2:]) + "\nRead more\n- Another story about prisons\n"
         sources.append(json.dumps(meta) + "\n" + text)
     return sources
 
 
-@pytest.fixture
-def tiny_corpus(tmp_path: Path) -> Path:
-    """A project directory with data/raw, data/annotations and data/documents.jsonl."""
+def tiny_corpus_into(root: Path) -> Path:
+    """Write data/raw, data/annotations and data/documents.jsonl of the tiny corpus under ``root``."""
     from claimsift.authoring import import_sources
 
-    src_dir = tmp_path / "src_docs"
+    src_dir = root / "src_docs"
     src_dir.mkdir()
     paths = []
     for i, source in enumerate(tiny_sources()):
         p = src_dir / f"{i}.txt"
         p.write_text(source, encoding="utf-8")
         paths.append(p)
-    import_sources(paths, tmp_path / "data/raw", tmp_path / "data/annotations", tmp_path / "data/documents.jsonl")
-    return tmp_path
+    import_sources(paths, root / "data/raw", root / "data/annotations", root / "data/documents.jsonl")
+    shutil.rmtree(src_dir)
+    return root
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path: Path) -> Path:
+    """A project directory holding the tiny corpus."""
+    return tiny_corpus_into(tmp_path)

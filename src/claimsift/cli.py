@@ -1,4 +1,5 @@
-"""Command line: ``claimsift classify PATH|- [--model DIR] [--format jsonl|table]``.
+"""Command line: ``claimsift classify PATH|- [--model DIR] [--format jsonl|table]``,
+``claimsift segment PATH`` and ``claimsift serve``.
 
 Errors (missing or foreign model, empty, binary or oversized input) print one line to stderr
 and exit with code 2.
@@ -62,6 +63,21 @@ def cmd_segment(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from claimsift.classifier import Classifier
+    from claimsift.service import make_server
+
+    server = make_server(Classifier.load(args.model), args.host, args.port)
+    print(f"claimsift: serving {args.model} on http://{args.host}:{server.server_port}", file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimsift", description="Label sentences as finding, testimony or argument.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -78,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("path")
     s.add_argument("--input-format", choices=formats, default=None)
     s.set_defaults(func=cmd_segment)
+    v = sub.add_parser("serve", help="HTTP service: POST /classify {\"text\": ...}")
+    v.add_argument("--model", default=DEFAULT_MODEL)
+    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--port", type=int, default=8000)
+    v.set_defaults(func=cmd_serve)
     return parser
 
 

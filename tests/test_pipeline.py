@@ -1,0 +1,114 @@
+"""End to end: every DVC stage, through `dvc repro`, on a tiny corpus with a tiny training budget."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(cmd, cwd, env):
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, f"{cmd} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def repro_project(tmp_path_factory):
+    from tests.conftest import tiny_corpus_into
+
+    root = tmp_path_factory.mktemp("project")
+    tiny_corpus_into(root)
+    # A second annotator who disagrees on one document's first sentence.
+    (root / "data/agreement/first").mkdir(parents=True)
+    (root / "data/agreement/second").mkdir(parents=True)
+    shutil.copy(root / "data/annotations/doc_00.jsonl", root / "data/agreement/first/doc_00.jsonl")
+    spans = [json.loads(line) for line in (root / "data/annotations/doc_00.jsonl").read_text().splitlines()]
+    spans[0]["label"] = "argument" if spans[0]["label"] != "argument" else "finding"
+    (root / "data/agreement/second/doc_00.jsonl").write_text("".join(json.dumps(s) + "\n" for s in spans))
+
+    shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["label"]["test_docs"] = ["doc_00"]
+    params["evaluate"]["seed_docs"] = ["doc_00"]
+    params["train_tfidf"]["C_grid"] = [1.0]
+    params["train_transformer"].update(epochs=1, batch_size=8, max_train_examples=16, max_length=32)
+    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    # dvc.yaml tracks the source files the stages run; link them so dependencies resolve.
+    (root / "src").symlink_to(REPO / "src")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    run(["git", "init", "-q"], root, env)
+    run([sys.executable, "-m", "dvc", "init", "-q"], root, env)
+    run([sys.executable, "-m", "dvc", "config", "core.analytics", "false"], root, env)
+    first = run([sys.executable, "-m", "dvc", "repro"], root, env)
+    second = run([sys.executable, "-m", "dvc", "repro"], root, env)
+    return root, first.stdout, second.stdout, env
+
+
+def test_every_stage_ran_and_wrote_its_outputs(repro_project):
+    root, out, _, _ = repro_project
+    for stage in ("split", "label", "train_tfidf", "train_transformer", "evaluate", "agreement"):
+        assert f"Running stage '{stage}'" in out
+    segments = [json.loads(l) for l in (root / "data/segments/segments.jsonl").read_text().splitlines()]
+    raw = {p.stem: p.read_text(encoding="utf-8") for p in (root / "data/raw").iterdir()}
+    assert all(raw[s["doc"]][s["start"] : s["end"]] == s["text"] for s in segments)
+    assert any(not s["body"] for s in segments)  # headings, bylines, "Read more" lists
+
+    labels = json.loads((root / "reports/labels.json").read_text())
+    assert labels["documents"] == 9 and labels["body_sentences"] == 36
+    assert labels["splits"]["test"]["documents"] >= 2
+    assert sum(labels["labels"].values()) == 36
+
+    metrics = json.loads((root / "reports/metrics.json").read_text())
+    for model in ("tfidf", "transformer"):
+        for split in ("test", "seed"):
+            m = metrics[model][split]
+            assert 0 <= m["macro_f1"] <= 1 and set(m["per_class"]) == {"finding", "testimony", "argument"}
+        assert metrics[model]["seed"]["n"] == 4
+        assert (root / f"reports/plots/confusion_{model}_test.png").read_bytes()[:4] == b"\x89PNG"
+    assert (root / "models/transformer/model.safetensors").is_file()
+    assert (root / "models/tfidf/model.skops").is_file()
+
+    agreement = json.loads((root / "reports/agreement.json").read_text())
+    assert agreement["first_vs_second"]["observed_agreement"] == 0.75
+
+
+def test_second_repro_reruns_nothing(repro_project):
+    _, _, second, _ = repro_project
+    assert "Running stage" not in second
+
+
+def test_cli_classifies_with_the_trained_models(repro_project):
+    root, _, _, env = repro_project
+    doc = root / "data/raw/doc_03.txt"
+    for model in ("models/tfidf", "models/transformer"):
+        proc = run([sys.executable, "-m", "claimsift.cli", "classify", str(doc), "--model", model], root, env)
+        records = [json.loads(l) for l in proc.stdout.splitlines()]
+        text = doc.read_text(encoding="utf-8")
+        assert [r["index"] for r in records] == list(range(len(records)))
+        for r in records:
+            assert text[r["start"] : r["end"]] == r["text"]
+            if r["body"]:
+                assert r["label"] in {"finding", "testimony", "argument"}
+                assert abs(sum(r["scores"].values()) - 1) < 1e-3
+            else:
+                assert r["label"] is None and r["scores"] is None
+
+
+def test_label_stage_fails_on_bad_annotation(repro_project, tmp_path):
+    root, _, _, env = repro_project
+    work = tmp_path / "p"
+    shutil.copytree(root, work, symlinks=True, ignore=shutil.ignore_patterns("models", ".dvc", ".git"))
+    ann = work / "data/annotations/doc_01.jsonl"
+    ann.write_text(ann.read_text() + '{"doc": "doc_01", "start": 0, "end": 3, "label": "opinion"}\n')
+    proc = subprocess.run([sys.executable, "-m", "claimsift.stages.label"], cwd=work, env=env, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "doc_01.jsonl:5: unknown label 'opinion'" in proc.stderr
