@@ -41,6 +41,10 @@ def repro_project(tmp_path_factory):
     params["evaluate"]["seed_docs"] = ["doc_00"]
     params["train_tfidf"]["C_grid"] = [1.0]
     params["train_transformer"].update(epochs=1, batch_size=8, max_train_examples=16, max_length=32)
+    from tests.test_external import make_corpora
+
+    make_corpora(root / "corpora")
+    params["external"]["corpora_dir"] = "corpora"
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     # dvc.yaml tracks the source files the stages run; link them so dependencies resolve.
     (root / "src").symlink_to(REPO / "src")
@@ -55,7 +59,7 @@ def repro_project(tmp_path_factory):
 
 def test_every_stage_ran_and_wrote_its_outputs(repro_project):
     root, out, _, _ = repro_project
-    for stage in ("split", "label", "train_tfidf", "train_transformer", "evaluate", "agreement"):
+    for stage in ("split", "label", "train_tfidf", "train_transformer", "evaluate", "agreement", "external"):
         assert f"Running stage '{stage}'" in out
     segments = [json.loads(l) for l in (root / "data/segments/segments.jsonl").read_text().splitlines()]
     raw = {p.stem: p.read_text(encoding="utf-8") for p in (root / "data/raw").iterdir()}
@@ -76,6 +80,9 @@ def test_every_stage_ran_and_wrote_its_outputs(repro_project):
         assert (root / f"reports/plots/confusion_{model}_test.png").read_bytes()[:4] == b"\x89PNG"
     assert (root / "models/transformer/model.safetensors").is_file()
     assert (root / "models/tfidf/model.skops").is_file()
+
+    external = json.loads((root / "reports/external.json").read_text())
+    assert external["tfidf"]["webis_editorials_adu"]["n"] == 3
 
     agreement = json.loads((root / "reports/agreement.json").read_text())
     assert agreement["first_vs_second"]["observed_agreement"] == 0.75
