@@ -1,0 +1,197 @@
+"""Segmentation benchmark: claimsift's segmenter against the other installed sentence splitters.
+
+Usage (from the repository root)::
+
+    PYTHONPATH=src python bench/segmentation.py [--golden PATH] [--cases PATH] [--mb 1.0]
+
+Test sets
+* pySBD's 48 English "Golden Rules", read at run time from
+  ``../shared/segmentation/golden_rules_en.json`` (skipped with a message when absent; its cases
+  are never copied into this repository);
+* ``data/segmentation/news_cases.jsonl``: the project's news cases (expected segments and body
+  flags).
+
+Scores are exact matches per case: a case counts only when every segment is right. The other
+splitters have no notion of body text, so they are scored on segment texts only, and they get
+the text line by line (a line break is always a boundary for them); claimsift gets the whole
+text. Speed is characters per second over a corpus of the news cases, the golden texts and the
+flagship article repeated to about ``--mb`` megabytes (each splitter stops after a few seconds;
+its rate is over what it processed), plus claimsift on that corpus as one single document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from claimsift.segment import segment_document  # noqa: E402
+
+DEFAULT_GOLDEN = ROOT.parent / "shared" / "segmentation" / "golden_rules_en.json"
+DEFAULT_CASES = ROOT / "data" / "segmentation" / "news_cases.jsonl"
+FLAGSHIP = ROOT / "data" / "raw" / "000_d102734279138d1d.txt"
+TIME_BUDGET_S = 4.0
+
+
+def _claimsift(text: str) -> list[str]:
+    return [s.text for s in segment_document(text, "bench")]
+
+
+def _per_line(split):
+    def run(text: str) -> list[str]:
+        out: list[str] = []
+        for line in text.splitlines():
+            if line.strip():
+                out.extend(s.strip() for s in split(line) if s.strip())
+        return out
+    return run
+
+
+def available_splitters() -> dict[str, tuple[object, object]]:
+    """name -> (function for golden texts, function for news texts)."""
+    found: dict[str, tuple[object, object]] = {"claimsift": (_claimsift, _claimsift)}
+    try:
+        from sentencex import segment as sx_segment
+
+        def sx(text: str) -> list[str]:
+            return [s.strip() for s in sx_segment("en", text) if s.strip()]
+        found["sentencex"] = (sx, _per_line(sx))
+    except ImportError:
+        print("note: sentencex not installed, skipped")
+    try:
+        import pysbd
+
+        seg = pysbd.Segmenter(language="en", clean=False)
+
+        def sbd(text: str) -> list[str]:
+            return [s.strip() for s in seg.segment(text) if s.strip()]
+        found["pysbd"] = (sbd, _per_line(sbd))
+    except ImportError:
+        print("note: pysbd not installed, skipped")
+    try:
+        import nltk
+
+        def punkt(text: str) -> list[str]:
+            return [s.strip() for s in nltk.sent_tokenize(text) if s.strip()]
+        punkt("Test. Test.")
+        found["nltk-punkt"] = (punkt, _per_line(punkt))
+    except Exception:  # not installed, or punkt data missing
+        pass
+    try:
+        import blingfire
+
+        def bf(text: str) -> list[str]:
+            return [s.strip() for s in blingfire.text_to_sentences(text).split("\n") if s.strip()]
+        found["blingfire"] = (bf, _per_line(bf))
+    except ImportError:
+        pass
+    try:
+        from syntok import segmenter as syn
+
+        def sy(text: str) -> list[str]:
+            out = []
+            for para in syn.analyze(text):
+                for sent in para:
+                    out.append("".join(t.spacing + t.value for t in sent).strip())
+            return out
+        found["syntok"] = (sy, _per_line(sy))
+    except ImportError:
+        pass
+    return found
+
+
+def score_golden(fn, cases) -> int:
+    ok = 0
+    for c in cases:
+        try:
+            got = fn(c["text"])
+        except Exception:
+            got = None
+        ok += got == [s.strip() for s in c["sentences"]]
+    return ok
+
+
+def score_news(fn, cases, with_body: bool) -> int:
+    ok = 0
+    for c in cases:
+        exp_text = [s["text"] for s in c["segments"]]
+        if with_body:
+            got = [(s.text, s.body) for s in segment_document(c["text"], "bench")]
+            ok += got == [(s["text"], s["body"]) for s in c["segments"]]
+        else:
+            try:
+                got = fn(c["text"])
+            except Exception:
+                got = None
+            ok += got == exp_text
+    return ok
+
+
+def speed(fn, docs: list[str]) -> tuple[float, int]:
+    n = 0
+    t0 = time.perf_counter()
+    for d in docs:
+        fn(d)
+        n += len(d)
+        if time.perf_counter() - t0 > TIME_BUDGET_S:
+            break
+    return n / (time.perf_counter() - t0), n
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--golden", type=Path, default=DEFAULT_GOLDEN)
+    ap.add_argument("--cases", type=Path, default=DEFAULT_CASES)
+    ap.add_argument("--mb", type=float, default=1.0, help="size of the speed corpus in MB (default 1)")
+    args = ap.parse_args(argv)
+
+    golden = None
+    if args.golden.is_file():
+        golden = json.loads(args.golden.read_text(encoding="utf-8"))["cases"]
+    else:
+        print(f"note: {args.golden} not found: golden-rules column skipped")
+    cases = [json.loads(line) for line in args.cases.read_text(encoding="utf-8").splitlines() if line.strip()]
+    n_segs = sum(len(c["segments"]) for c in cases)
+
+    docs = [c["text"] for c in cases] + ([c["text"] for c in golden] if golden else [])
+    if FLAGSHIP.is_file():
+        docs.append(FLAGSHIP.read_text(encoding="utf-8"))
+    unit = sum(len(d) for d in docs)
+    reps = max(1, int(args.mb * 1_000_000 / unit) + 1)
+    corpus = docs * reps
+    total = sum(len(d) for d in corpus)
+
+    splitters = available_splitters()
+    rows = []
+    for name, (g_fn, n_fn) in splitters.items():
+        g = f"{score_golden(g_fn, golden)}/{len(golden)}" if golden else "skipped"
+        ok = score_news(n_fn, cases, with_body=False)
+        nb = f"{score_news(n_fn, cases, True)}/{len(cases)}" if name == "claimsift" else "n/a"
+        rate, done = speed(g_fn, corpus)
+        rows.append((name, g, f"{ok}/{len(cases)} ({100 * ok / len(cases):.1f}%)", nb, f"{rate / 1e6:.2f} M" if rate >= 1e5 else f"{rate / 1e3:.0f} k", f"{done / 1e6:.2f}"))
+
+    big = "\n\n".join(corpus)
+    t0 = time.perf_counter()
+    n_out = len(segment_document(big, "big"))
+    dt = time.perf_counter() - t0
+
+    header = ("splitter", "golden rules", "news segments", "news segs+body", "chars/s", "M chars timed")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
+    print(f"news set: {len(cases)} cases, {n_segs} segments; speed corpus: {total / 1e6:.2f} M chars")
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)))
+    print(f"claimsift, whole corpus as one document: {len(big) / 1e6:.2f} M chars in {dt:.2f} s "
+          f"= {len(big) / dt / 1e6:.2f} M chars/s ({n_out} segments)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
