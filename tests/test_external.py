@@ -19,7 +19,7 @@ def make_corpora(root):
     bb = root / "babe"
     bb.mkdir()
     (bb / "final_labels_SG2.csv").write_text(
-        "\ufefftext;label_opinion\n\"A \"\"quoted\"\" fact.\";Entirely factual\nAwful idea.;Expresses writer's opinion\nMixed;No agreement\n",
+        "\ufefftext;label_opinion\n\"A \"\"quoted\"\" fact.\";Entirely factual\nAwful idea.;Expresses writer\u2019s opinion\nMixed;No agreement\n",
         encoding="utf-8",
     )
 

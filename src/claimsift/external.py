@@ -49,8 +49,9 @@ def load_babe(root: Path) -> list[tuple[str, str]]:
     rows = []
     with open(root / "babe" / "final_labels_SG2.csv", encoding="utf-8-sig", newline="") as fh:
         for rec in csv.DictReader(fh, delimiter=";"):
-            if rec["label_opinion"] in BABE_MAP:
-                rows.append((rec["text"], BABE_MAP[rec["label_opinion"]]))
+            label = rec["label_opinion"].replace("\u2019", "'")  # the file spells writer’s with a curly apostrophe
+            if label in BABE_MAP:
+                rows.append((rec["text"], BABE_MAP[label]))
     return rows
 
 
