@@ -24,6 +24,13 @@ def test_fit_save_load_roundtrip(tmp_path):
     assert tfidf.predict_proba(loaded, []).shape == (0, 3)
 
 
+def test_save_is_byte_reproducible(tmp_path):
+    # Equal models must give equal files, so that DVC hashes (dvc.lock) repeat across runs.
+    tfidf.save(fitted(), tmp_path / "a")
+    tfidf.save(fitted(), tmp_path / "b")
+    assert (tmp_path / "a/model.skops").read_bytes() == (tmp_path / "b/model.skops").read_bytes()
+
+
 def test_missing_label_is_refused():
     with pytest.raises(ValueError, match="lacks some labels"):
         tfidf.fit_pipeline(tfidf.build_pipeline(), FINDINGS + ARGUMENTS, ["finding"] * 12 + ["argument"] * 12)

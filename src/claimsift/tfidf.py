@@ -45,13 +45,55 @@ def fit_pipeline(pipeline: Pipeline, texts: Sequence[str], labels: Sequence[str]
 
 
 def save(pipeline: Pipeline, model_dir: Path) -> Path:
-    """Save with skops (never pickle) to ``model_dir/model.skops``."""
+    """Save with skops (never pickle) to ``model_dir/model.skops``, byte-for-byte reproducible."""
     import skops.io as sio
 
     model_dir.mkdir(parents=True, exist_ok=True)
     path = model_dir / MODEL_FILE
     sio.dump(pipeline, path)
+    _canonicalise_skops(path)
     return path
+
+
+def _canonicalise_skops(path: Path) -> None:
+    """Rewrite a skops zip so that equal models give equal bytes (and equal DVC hashes).
+
+    skops names arrays and object references after ``id()`` (memory addresses) and stamps
+    entries with the current time; both are replaced by first-appearance counters and a fixed
+    date. The loader only needs the names to be consistent between schema and members.
+    """
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+    schema = json.loads(members.pop("schema.json"))
+    ids: dict[int, int] = {}
+    files: dict[str, str] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "__id__" and isinstance(value, int):
+                    node[key] = ids.setdefault(value, len(ids) + 1)
+                elif isinstance(value, str) and value in members:
+                    node[key] = files.setdefault(value, f"{len(files) + 1:06d}{Path(value).suffix}")
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(schema)
+    if set(files) != set(members):
+        raise ModelError(f"{path}: unexpected skops layout (unreferenced members)")
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in [("schema.json", json.dumps(schema, indent=2).encode())] + sorted(
+            (files[old], members[old]) for old in members
+        ):
+            zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    tmp.replace(path)
 
 
 def load(model_dir: Path) -> Pipeline:
