@@ -1,3 +1,7 @@
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from claimsift import tfidf
@@ -26,8 +30,11 @@ def test_fit_save_load_roundtrip(tmp_path):
 
 def test_save_is_byte_reproducible(tmp_path):
     # Equal models must give equal files, so that DVC hashes (dvc.lock) repeat across runs.
-    tfidf.save(fitted(), tmp_path / "a")
-    tfidf.save(fitted(), tmp_path / "b")
+    # Two processes: memory addresses (id()) differ between them, as between two `dvc repro`s.
+    code = "import sys; from claimsift import tfidf; from tests.test_tfidf import fitted; tfidf.save(fitted(), Path(sys.argv[1]))"
+    for name in ("a", "b"):
+        subprocess.run([sys.executable, "-c", "from pathlib import Path; " + code, str(tmp_path / name)],
+                       check=True, cwd=Path(__file__).resolve().parents[1])
     assert (tmp_path / "a/model.skops").read_bytes() == (tmp_path / "b/model.skops").read_bytes()
 
 

@@ -50,6 +50,10 @@ def save(pipeline: Pipeline, model_dir: Path) -> Path:
 
     model_dir.mkdir(parents=True, exist_ok=True)
     path = model_dir / MODEL_FILE
+    for _, vectorizer in pipeline.named_steps["features"].transformer_list:
+        # A cache of id(stop_words) that scikit-learn keeps to warn once; it is a memory
+        # address, differs per process, and is rebuilt when missing.
+        vectorizer.__dict__.pop("_stop_words_id", None)
     sio.dump(pipeline, path)
     _canonicalise_skops(path)
     return path
