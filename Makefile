@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.claimsift-installed
 
-.PHONY: repro test test-all bench clean-venv
+.PHONY: repro test bench clean-venv
 
 # Installs only when pyproject.toml or constraints.txt changed since the last install.
 $(STAMP): pyproject.toml constraints.txt
@@ -19,9 +19,6 @@ repro: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
-
-test-all: $(STAMP)
-	$(BIN)/python -m pytest -m "slow or not slow"
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
