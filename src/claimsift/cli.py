@@ -11,20 +11,8 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 DEFAULT_MODEL = os.environ.get("CLAIMSIFT_MODEL", "models/transformer")
-
-
-def _read_inputs(path: str, fmt: str | None):
-    from claimsift.reader import read_bytes, read_document
-
-    if path == "-":
-        from claimsift.reader import MAX_INPUT_BYTES
-
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        return read_bytes(data, "-", fmt)
-    return read_document(Path(path), fmt)
 
 
 def _print_table(records, out) -> None:
@@ -37,8 +25,9 @@ def _print_table(records, out) -> None:
 
 def cmd_classify(args) -> int:
     from claimsift.classifier import Classifier
+    from claimsift.reader import read_document
 
-    documents = _read_inputs(args.path, args.input_format)  # read first: a bad input fails fast
+    documents = read_document(args.path, args.input_format)  # read first: a bad input fails fast
     classifier = Classifier.load(args.model)
     out = sys.stdout
     for doc in documents:
@@ -55,9 +44,10 @@ def cmd_classify(args) -> int:
 
 
 def cmd_segment(args) -> int:
+    from claimsift.reader import read_document
     from claimsift.segment import segment_document
 
-    for doc in _read_inputs(args.path, args.input_format):
+    for doc in read_document(args.path, args.input_format):
         for seg in segment_document(doc.text, doc.doc_id):
             sys.stdout.write(json.dumps(seg.to_dict(), ensure_ascii=False) + "\n")
     return 0

@@ -7,13 +7,13 @@ Both annotations are aligned to the same segments, so boundary differences do no
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 from claimsift.agreement import agreement
 from claimsift.annotations import AnnotationError, align_spans, load_spans
-from claimsift.records import load_params, read_jsonl, write_json, write_jsonl
+from claimsift.records import load_params, write_json, write_jsonl
 from claimsift.segment import Segment
+from claimsift.stages.common import segments_by_doc
 
 
 def _labels(ann_path: Path, segments: list[Segment]) -> list[str | None]:
@@ -22,9 +22,7 @@ def _labels(ann_path: Path, segments: list[Segment]) -> list[str | None]:
 
 def compare_annotators(segments_path: Path, first_dir: Path, second_dir: Path, final_dir: Path) -> tuple[dict, list[dict]]:
     """Return (agreement report, disagreement records) over the documents in ``second_dir``."""
-    by_doc: dict[str, list[Segment]] = defaultdict(list)
-    for rec in read_jsonl(segments_path):
-        by_doc[rec["doc"]].append(Segment(**{k: rec[k] for k in Segment.__dataclass_fields__ if k in rec}))
+    by_doc = segments_by_doc(segments_path)
     docs = sorted(p.stem for p in second_dir.glob("*.jsonl"))
     if not docs:
         raise AnnotationError(f"{second_dir}: no second annotations")

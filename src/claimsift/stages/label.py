@@ -7,13 +7,13 @@ Writes the labelled segments (every segment, with ``label`` and ``split``) and
 from __future__ import annotations
 
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 from claimsift.annotations import AnnotationError, align_spans, load_spans
 from claimsift.labels import LABELS
 from claimsift.records import load_params, read_jsonl, write_json, write_jsonl
-from claimsift.segment import Segment
+from claimsift.stages.common import segments_by_doc
 from claimsift.splits import SPLITS, LeakageError, assign_splits, check_no_leakage
 
 
@@ -29,9 +29,7 @@ def read_metadata_file(path: Path) -> dict[str, dict]:
 
 def label_corpus(segments_path: Path, ann_dir: Path, metadata_path: Path, params: dict) -> tuple[list[dict], dict]:
     """Return (labelled segment records, label report). Raises AnnotationError / LeakageError."""
-    by_doc: dict[str, list[dict]] = defaultdict(list)
-    for rec in read_jsonl(segments_path):
-        by_doc[rec["doc"]].append(rec)
+    by_doc = segments_by_doc(segments_path)
     meta = read_metadata_file(metadata_path)
     missing = sorted(set(by_doc) - set(meta))
     if missing:
@@ -52,9 +50,9 @@ def label_corpus(segments_path: Path, ann_dir: Path, metadata_path: Path, params
         for span in spans:
             if span.doc != doc:
                 raise AnnotationError(f"{span.source}: span names document {span.doc!r}, file is for {doc!r}")
-        segments = [Segment(**{k: r[k] for k in Segment.__dataclass_fields__ if k in r}) for r in by_doc[doc]]
-        for rec, label in zip(by_doc[doc], align_spans(segments, spans)):
-            records.append({**rec, "label": label, "split": doc_splits[doc], "genre": meta[doc]["genre"]})
+        segments = by_doc[doc]
+        for seg, label in zip(segments, align_spans(segments, spans)):
+            records.append({**seg.to_dict(), "label": label, "split": doc_splits[doc], "genre": meta[doc]["genre"]})
     labelled = [r for r in records if r["body"] and r["label"] is not None]
     check_no_leakage(doc_splits, labelled, threshold=float(params["leak_threshold"]))
     return records, label_report(records, doc_splits, meta)
