@@ -19,3 +19,15 @@ def test_metrics_reject_bad_input():
         classification_metrics([], [])
     with pytest.raises(ValueError):
         classification_metrics(["finding"], [])
+
+
+def test_bootstrap_interval_resamples_documents_or_sentences():
+    from claimsift.evaluation import bootstrap_macro_f1_ci
+
+    y = ["finding", "testimony", "argument"] * 20
+    pred = y[:50] + ["finding"] * 10
+    ci, unit = bootstrap_macro_f1_ci(y, pred, [f"d{i // 6}" for i in range(60)], n_boot=200, seed=1)
+    assert unit == "documents" and 0 <= ci[0] < ci[1] <= 1
+    assert bootstrap_macro_f1_ci(y, pred, ["one"] * 60, n_boot=200, seed=1)[1] == "sentences"
+    assert bootstrap_macro_f1_ci(y, y, ["one"] * 60, n_boot=50, seed=1)[0] == [1.0, 1.0]
+    assert ci == bootstrap_macro_f1_ci(y, pred, [f"d{i // 6}" for i in range(60)], n_boot=200, seed=1)[0]

@@ -27,6 +27,19 @@ def repro_project(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("project")
     tiny_corpus_into(root)
+    # Three documents count as real (split apart from the written ones, stratified by source).
+    meta_path = root / "data/documents.jsonl"
+    metas = [json.loads(line) for line in meta_path.read_text().splitlines()]
+    for m in metas:
+        if m["id"] in ("doc_06", "doc_07", "doc_08"):
+            m.update(written_for_project=False, source="gum_news", license="CC BY 2.5", url="https://example.org")
+    meta_path.write_text("".join(json.dumps(m) + "\n" for m in metas))
+    newssd = root / "data/external/newssd_eng"
+    newssd.mkdir(parents=True)
+    rows = ['"The council met on Monday.",OBJ,False', '"This plan is a disgrace.",SUBJ,False',
+            '"Prices rose 3% in May.",OBJ,False', '"We must act now.",SUBJ,False']
+    for name in ("train.csv", "val.csv", "test.csv"):
+        (newssd / name).write_text("Sentence,Label,Solved conflict\n" + "\n".join(rows) + "\n")
     # A second annotator who disagrees on one document's first sentence.
     (root / "data/agreement/first").mkdir(parents=True)
     (root / "data/agreement/second").mkdir(parents=True)
@@ -38,7 +51,7 @@ def repro_project(tmp_path_factory):
     shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["label"]["test_docs"] = ["doc_00"]
-    params["evaluate"]["seed_docs"] = ["doc_00"]
+    params["evaluate"]["bootstrap_samples"] = 50
     params["train_tfidf"]["C_grid"] = [1.0]
     params["train_transformer"].update(epochs=1, batch_size=8, max_train_examples=16, max_length=32)
     from tests.test_external import make_corpora
@@ -59,7 +72,8 @@ def repro_project(tmp_path_factory):
 
 def test_every_stage_ran_and_wrote_its_outputs(repro_project):
     root, out, _, _ = repro_project
-    for stage in ("split", "label", "train_tfidf", "train_transformer", "evaluate", "agreement", "external"):
+    for stage in ("split", "label", "train_tfidf", "train_transformer", "evaluate", "agreement", "external",
+                  "external_newssd"):
         assert f"Running stage '{stage}'" in out
     segments = [json.loads(l) for l in (root / "data/segments/segments.jsonl").read_text().splitlines()]
     raw = {p.stem: p.read_text(encoding="utf-8") for p in (root / "data/raw").iterdir()}
@@ -71,21 +85,32 @@ def test_every_stage_ran_and_wrote_its_outputs(repro_project):
     assert labels["splits"]["test"]["documents"] >= 2
     assert sum(labels["labels"].values()) == 36
 
+    assert labels["origins"]["real"]["test"]["documents"] == 1 and labels["origins"]["seed"]["test"]["documents"] == 1
+
     metrics = json.loads((root / "reports/metrics.json").read_text())
     for model in ("tfidf", "transformer"):
-        for split in ("test", "seed"):
+        for split in ("real_test", "seed"):
             m = metrics[model][split]
             assert 0 <= m["macro_f1"] <= 1 and set(m["per_class"]) == {"finding", "testimony", "argument"}
+            low, high = m["macro_f1_ci95"]
+            assert 0 <= low <= high <= 1 and m["ci_resampled"] == "sentences"  # one document each
+            assert 0 <= m["ece"] <= 1 and 0 <= m["ece_uncalibrated"] <= 1
         assert metrics[model]["seed"]["n"] == 4
-        assert (root / f"reports/plots/confusion_{model}_test.png").read_bytes()[:4] == b"\x89PNG"
+        assert (root / f"reports/plots/confusion_{model}_real_test.png").read_bytes()[:4] == b"\x89PNG"
+        assert (root / f"reports/plots/reliability_{model}_real_test.png").read_bytes()[:4] == b"\x89PNG"
+        meta = json.loads((root / f"models/{model}/claimsift.json").read_text())
+        assert meta["calibration"]["temperature"] > 0 and meta["calibration"]["n"] == 4  # real dev only
     assert (root / "models/transformer/model.safetensors").is_file()
     assert (root / "models/tfidf/model.skops").is_file()
 
     external = json.loads((root / "reports/external.json").read_text())
     assert external["tfidf"]["webis_editorials_adu"]["n"] == 3
+    newssd = json.loads((root / "reports/external_newssd.json").read_text())
+    assert newssd["transformer"]["n"] == 12 and newssd["transformer"]["n_subj"] == 6
 
     agreement = json.loads((root / "reports/agreement.json").read_text())
     assert agreement["first_vs_second"]["observed_agreement"] == 0.75
+    assert agreement["by_origin"]["written"]["first_vs_second"]["n"] == 4
 
 
 def test_second_repro_reruns_nothing(repro_project):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from claimsift.features import model_input
+from claimsift.calibration import apply_temperature
+from claimsift.features import model_input, neighbour_context
 from claimsift.labels import LABELS
 from claimsift.modelmeta import ModelError, read_metadata
 from claimsift.segment import Segment, segment_document
@@ -52,7 +53,10 @@ class Classifier:
         self.kind = kind
         self._predict_proba = predict_proba
         self.metadata = metadata
-        self.use_quote_context = bool(metadata.get("params", {}).get("use_quote_context", False))
+        params = metadata.get("params", {})
+        self.use_quote_context = bool(params.get("use_quote_context", False))
+        self.uses_context = params.get("context", "none") == "neighbours"
+        self.temperature = float(metadata.get("calibration", {}).get("temperature", 1.0))
 
     @classmethod
     def load(cls, path: str | Path) -> "Classifier":
@@ -67,7 +71,7 @@ class Classifier:
             from claimsift import tfidf
 
             pipeline = tfidf.load(path)
-            return cls("tfidf", lambda texts: tfidf.predict_proba(pipeline, texts), meta)
+            return cls("tfidf", lambda texts, pairs=None: tfidf.predict_proba(pipeline, texts), meta)
         from claimsift.transformer import TransformerScorer
 
         try:
@@ -76,9 +80,17 @@ class Classifier:
             raise ModelError(f"{path}: cannot load transformer ({exc})") from None
         return cls("transformer", scorer.predict_proba, meta)
 
-    def predict_proba(self, records: list[dict]) -> np.ndarray:
-        """Probabilities for segment records (dicts with ``text`` and quote context)."""
-        return self._predict_proba([model_input(r, self.use_quote_context) for r in records])
+    def predict_proba(self, records: list[dict], calibrated: bool = True) -> np.ndarray:
+        """Probabilities for body segment records (dicts with ``text``, ``doc`` and quote context,
+        in document order: a context model reads each sentence's neighbours from the list).
+
+        Args:
+            calibrated: rescale by the temperature fitted on real dev (default True);
+                ``False`` gives the model's raw probabilities.
+        """
+        pairs = neighbour_context(records) if self.uses_context else None
+        probs = self._predict_proba([model_input(r, self.use_quote_context) for r in records], pairs)
+        return apply_temperature(probs, self.temperature) if calibrated else probs
 
     def classify_segments(self, segments: list[Segment]) -> list[ClassifiedSegment]:
         """Label the body segments; non-body ones pass through with ``label=None``."""

@@ -85,3 +85,30 @@ def proxy_metrics(gold: list[str], predicted: list[str]) -> dict:
         out["macro_f1_present_labels"] = round(float(sum(f1) / len(f1)), 4)
         out["accuracy"] = round(sum(g == q for g, q in zip(gold, predicted)) / len(gold), 4)
     return out
+
+
+def load_newssd(root: Path) -> list[tuple[str, str]]:
+    """NewsSD-ENG (all splits, committed under ``data/external/newssd_eng``): (sentence, SUBJ|OBJ)."""
+    rows = []
+    for name in ("train.csv", "val.csv", "test.csv"):
+        with open(root / name, encoding="utf-8", newline="") as fh:
+            for rec in csv.DictReader(fh):
+                rows.append((rec["Sentence"].strip(), rec["Label"].strip()))
+    return rows
+
+
+def subjectivity_metrics(gold: list[str], predicted: list[str]) -> dict:
+    """For SUBJ/OBJ gold: ``argument`` recall on SUBJ and the share of OBJ called ``argument``.
+
+    OBJ sentences may relay others' opinions (which the guide labels ``argument``), so a
+    precision would be meaningless; the OBJ share is an upper bound on false arguments.
+    """
+    subj = [p for g, p in zip(gold, predicted) if g == "SUBJ"]
+    obj = [p for g, p in zip(gold, predicted) if g == "OBJ"]
+    return {
+        "n": len(gold), "n_subj": len(subj), "n_obj": len(obj),
+        "argument_recall_on_subj": round(sum(p == "argument" for p in subj) / max(len(subj), 1), 4),
+        "argument_share_on_obj": round(sum(p == "argument" for p in obj) / max(len(obj), 1), 4),
+        "predicted_share": {lab: round(sum(p == lab for p in predicted) / max(len(predicted), 1), 4)
+                            for lab in ("finding", "testimony", "argument")},
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Sequence
 
 
 def model_input(record: Mapping, use_quote_context: bool = True) -> str:
@@ -26,3 +26,21 @@ def model_input(record: Mapping, use_quote_context: bool = True) -> str:
     if record.get("cue"):
         parts.append(f"cue: {record['cue']}")
     return f"[{'; '.join(parts)}] {text}" if parts else text
+
+
+def neighbour_context(records: Sequence[Mapping]) -> list[str]:
+    """The previous and next sentence of each record, as a second text for pair models.
+
+    Args:
+        records: body segment records in document order (several documents may follow each
+            other; ``doc`` keeps their sentences apart).
+
+    Returns:
+        One string per record, ``"<previous> [SEP] <next>"`` (empty where there is none).
+    """
+    out = []
+    for i, rec in enumerate(records):
+        prev = records[i - 1]["text"] if i and records[i - 1]["doc"] == rec["doc"] else ""
+        nxt = records[i + 1]["text"] if i + 1 < len(records) and records[i + 1]["doc"] == rec["doc"] else ""
+        out.append(f"{prev} [SEP] {nxt}")
+    return out

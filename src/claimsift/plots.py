@@ -48,3 +48,36 @@ def render_png(spec: dict, path: Path) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(vl_convert.vegalite_to_png(vl_spec=spec, scale=2))
+
+
+def write_reliability_csv(path: Path, bins: dict[str, list[dict]]) -> None:
+    """Reliability-diagram data for DVC plots: ``scores,confidence,accuracy,count`` per bin."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["scores", "confidence", "accuracy", "count"])
+        for name, rows in bins.items():
+            writer.writerows([name, b["confidence"], b["accuracy"], b["count"]] for b in rows if b["count"])
+
+
+def reliability_spec(bins: dict[str, list[dict]], title: str) -> dict:
+    """Vega-Lite reliability diagram: accuracy against confidence per bin, one line per score
+    kind (calibrated / uncalibrated), point size by count, the diagonal for reference."""
+    values = [{"scores": name, "confidence": b["confidence"], "accuracy": b["accuracy"], "count": b["count"]}
+              for name, rows in bins.items() for b in rows if b["count"]]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "width": 300,
+        "height": 300,
+        "layer": [
+            {"data": {"values": [{"x": 0, "y": 0}, {"x": 1, "y": 1}]}, "mark": {"type": "line", "color": "#999", "strokeDash": [4, 4]},
+             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}},
+            {"data": {"values": values}, "mark": {"type": "line", "point": True},
+             "encoding": {
+                 "x": {"field": "confidence", "type": "quantitative", "scale": {"domain": [0, 1]}, "title": "mean confidence in bin"},
+                 "y": {"field": "accuracy", "type": "quantitative", "scale": {"domain": [0, 1]}, "title": "accuracy in bin"},
+                 "color": {"field": "scores", "type": "nominal"},
+                 "size": {"field": "count", "type": "quantitative"}}},
+        ],
+    }

@@ -38,19 +38,27 @@ def set_seed(seed: int) -> None:
     torch.cuda.manual_seed_all(seed)
 
 
-def _tokenised_dataset(tokenizer, texts: Sequence[str], labels: Sequence[str] | None, max_length: int):
-    """A Hugging Face ``datasets.Dataset`` tokenised with ``map(batched=True)``, unpadded."""
+def _tokenised_dataset(tokenizer, texts: Sequence[str], labels: Sequence[str] | None, max_length: int,
+                       pairs: Sequence[str] | None = None):
+    """A Hugging Face ``datasets.Dataset`` tokenised with ``map(batched=True)``, unpadded.
+
+    ``pairs`` (optional) is a second text per example (the neighbouring sentences); only it is
+    truncated when the two exceed ``max_length``, so the sentence itself is kept whole.
+    """
     from datasets import Dataset
 
     columns = {"text": list(texts)}
+    if pairs is not None:
+        columns["pair"] = list(pairs)
     if labels is not None:
         columns["labels"] = [LABEL2ID[label] for label in labels]
     dataset = Dataset.from_dict(columns)
-    return dataset.map(
-        lambda batch: tokenizer(batch["text"], truncation=True, max_length=max_length),
-        batched=True,
-        remove_columns=["text"],
-    )
+    if pairs is None:
+        fn = lambda batch: tokenizer(batch["text"], truncation=True, max_length=max_length)  # noqa: E731
+    else:
+        fn = lambda batch: tokenizer(batch["text"], batch["pair"], truncation="only_second",  # noqa: E731
+                                     max_length=max_length)
+    return dataset.map(fn, batched=True, remove_columns=[c for c in ("text", "pair") if c in columns])
 
 
 def _batches(dataset, collator, batch_size: int, order: Sequence[int]):
@@ -59,8 +67,13 @@ def _batches(dataset, collator, batch_size: int, order: Sequence[int]):
         yield collator([rows[j] for j in range(len(rows))])
 
 
+def _autocast(device, bf16: bool):
+    # bf16 autocast runs the matrix products on AMX (CPU) or tensor cores (GPU); weights stay fp32.
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16)
+
+
 @torch.no_grad()
-def _predict(model, dataset, collator, batch_size: int, device) -> np.ndarray:
+def _predict(model, dataset, collator, batch_size: int, device, bf16: bool = False) -> np.ndarray:
     # Length-sorted batches keep per-batch padding small; the order is restored after.
     lengths = [len(ids) for ids in dataset["input_ids"]]
     order = sorted(range(len(lengths)), key=lengths.__getitem__)
@@ -69,7 +82,8 @@ def _predict(model, dataset, collator, batch_size: int, device) -> np.ndarray:
     pos = 0
     for batch in _batches(dataset, collator, batch_size, order):
         batch.pop("labels", None)
-        logits = model(**{k: v.to(device) for k, v in batch.items()}).logits
+        with _autocast(device, bf16):
+            logits = model(**{k: v.to(device) for k, v in batch.items()}).logits
         probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
         out[order[pos : pos + len(probs)]] = probs
         pos += len(probs)
@@ -91,11 +105,21 @@ def train(
     seed: int = 13,
     progress: bool = True,
     score_fn: Callable[[Sequence[int], Sequence[int]], float] | None = None,
+    bf16: bool = False,
+    train_pairs: Sequence[str] | None = None,
+    dev_pairs: Sequence[str] | None = None,
+    on_epoch: Callable[[dict], None] | None = None,
 ) -> dict:
     """Fine-tune MiniLM; keep the epoch with the best dev macro-F1; ``save_pretrained`` it.
 
+    Args:
+        bf16: bf16 autocast for forward and backward (default False; AMX on this CPU).
+        train_pairs, dev_pairs: optional second text per example (sentence context).
+        on_epoch: called with each epoch's history record (e.g. a DVCLive logger).
+
     Returns:
-        ``{"best_epoch": int, "history": [{"epoch", "train_loss", "dev_macro_f1"}], "device": str}``.
+        ``{"best_epoch": int, "history": [{"epoch", "train_loss", "dev_macro_f1"}], "device": str,
+        "dev_probs": list}`` (the best epoch's dev probabilities, for calibration).
     """
     from tqdm.auto import tqdm
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
@@ -115,8 +139,8 @@ def train(
         base, num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID), dtype=torch.float32
     ).to(device)
     collator = DataCollatorWithPadding(tokenizer)
-    train_ds = _tokenised_dataset(tokenizer, train_texts, train_labels, max_length)
-    dev_ds = _tokenised_dataset(tokenizer, dev_texts, None, max_length)
+    train_ds = _tokenised_dataset(tokenizer, train_texts, train_labels, max_length, train_pairs)
+    dev_ds = _tokenised_dataset(tokenizer, dev_texts, None, max_length, dev_pairs)
     dev_y = [LABEL2ID[label] for label in dev_labels]
 
     no_decay = ("bias", "LayerNorm.weight")
@@ -136,7 +160,8 @@ def train(
         rng.shuffle(order)
         total_loss = 0.0
         for batch in _batches(train_ds, collator, batch_size, order):
-            loss = model(**{k: v.to(device) for k, v in batch.items()}).loss
+            with _autocast(device, bf16):
+                loss = model(**{k: v.to(device) for k, v in batch.items()}).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
@@ -144,19 +169,21 @@ def train(
             optimizer.zero_grad()
             total_loss += loss.item() * len(batch["labels"])
             bar.update(1)
-        probs = _predict(model, dev_ds, collator, 64, device)
+        probs = _predict(model, dev_ds, collator, 64, device, bf16)
         dev_f1 = score_fn(dev_y, probs.argmax(1).tolist())
         history.append({"epoch": epoch, "train_loss": round(total_loss / len(train_ds), 6), "dev_macro_f1": round(dev_f1, 6)})
+        if on_epoch is not None:
+            on_epoch(history[-1])
         bar.set_postfix(epoch=epoch, dev_macro_f1=f"{dev_f1:.3f}")
         if dev_f1 > best_score:
-            best_score, best_epoch = dev_f1, epoch
+            best_score, best_epoch, best_probs = dev_f1, epoch, probs
             best_state = copy.deepcopy({k: v.detach().cpu() for k, v in model.state_dict().items()})
     bar.close()
     model.load_state_dict(best_state)
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out_dir, safe_serialization=True)
     tokenizer.save_pretrained(out_dir)
-    return {"best_epoch": best_epoch, "history": history, "device": str(device)}
+    return {"best_epoch": best_epoch, "history": history, "device": str(device), "dev_probs": best_probs}
 
 
 class TransformerScorer:
@@ -180,9 +207,9 @@ class TransformerScorer:
         self.batch_size = batch_size
         self.max_length = max_length
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], pairs: Sequence[str] | None = None) -> np.ndarray:
         """Probabilities, shape ``(len(texts), len(LABELS))``, columns in ``LABELS`` order."""
         if not texts:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        dataset = _tokenised_dataset(self.tokenizer, texts, None, self.max_length)
+        dataset = _tokenised_dataset(self.tokenizer, texts, None, self.max_length, pairs)
         return _predict(self.model, dataset, self.collator, self.batch_size, self.device)

