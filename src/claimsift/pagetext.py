@@ -98,6 +98,7 @@ class PageModel:
     override: float
     weights2: dict[str, float] = field(default_factory=dict)
     bias2: float = 0.0
+    sub_threshold: float = 0.0   # a unit the rules call a heading is an in-article subheading from this score up
 
     def prob(self, feats: dict[str, float]) -> float:
         return _logistic(self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items()))
@@ -154,7 +155,8 @@ def load_model(kind: str) -> PageModel | None:
     data = json.loads(path.read_text(encoding="utf-8"))
     return PageModel(name=kind, weights={k: float(v) for k, v in data["weights"].items()}, bias=float(data["bias"]),
                      threshold=float(data["threshold"]), override=float(data.get("override", 2.0)),
-                     weights2={k: float(v) for k, v in data.get("weights2", {}).items()}, bias2=float(data.get("bias2", 0.0)))
+                     weights2={k: float(v) for k, v in data.get("weights2", {}).items()}, bias2=float(data.get("bias2", 0.0)),
+                     sub_threshold=float(data.get("sub_threshold", 0.0)))
 
 
 def _words(s: str) -> list[str]:
@@ -168,21 +170,12 @@ def _is_prose(s: str) -> bool:
 def looks_like_page(units: list[str]) -> bool:
     """Strong evidence that plain text is a copied web page rather than an article or report.
 
-    A page brings runs of short menu-like lines (no final punctuation, one to four words) around
-    its prose; an article has at most a few headings. Both a count and a share must be met.
+    A page brings many short menu-like lines (one to four words, no final punctuation: sections,
+    share buttons, related links) around its prose; an article or report has a few headings.
+    Both a count and a share must be met.
     """
-    if len(units) < 20:
-        return False
-    short = [bool(s) and len(s.split()) <= 4 and not _TERM.search(s) for s in units]
-    n_short = sum(short)
-    runs = 0
-    run = 0
-    for f in short:
-        run = run + 1 if f else 0
-        if run == 3:
-            runs += 1
-    cues = sum(1 for s in units if len(s) <= 200 and (_NAV.match(s) or _SHARE.match(s) or _COOKIE.search(s) or _RELATED.match(s)))
-    return n_short >= 15 and n_short >= 0.25 * len(units) and runs >= 2 and cues >= 3
+    short = sum(1 for s in units if s and len(s.split()) <= 4 and not _TERM.search(s))
+    return short >= 15 and short >= 0.2 * len(units)
 
 
 def _core(units: list[str]) -> tuple[int, int]:
@@ -308,6 +301,22 @@ def article_probabilities(units: list[str], reasons: list[str | None], model: Pa
 _SUBHEADING_OK = ("heading",)
 
 
+_SURE = 0.9  # model scores above which a bio or contributor cue does not outvote it
+
+
+def _strong_cue(s: str) -> str | None:
+    """Reasons that text cues alone settle: cookie notices, embedded-post signatures, bios, contributor lines."""
+    if len(s) <= 400 and re.search(r"\bcookies?\b", s, re.I) and _COOKIE.search(s.replace("cookie", "", 1)) is not None:
+        return "cookie"
+    if len(s) <= 300 and _EMBED.search(s):
+        return "embed"
+    if len(s) <= 300 and _CONTRIB.search(s) and len(s.split()) <= 30:
+        return "byline"
+    if len(s) <= 300 and _BIO.search(s):
+        return "bio"
+    return None
+
+
 def page_reason(s: str, rule: str | None, prob: float, model: PageModel, pull: bool = False) -> str | None:
     """Final non-body reason of a unit of a web page (None: body).
 
@@ -315,13 +324,16 @@ def page_reason(s: str, rule: str | None, prob: float, model: PageModel, pull: b
     unless the model is very sure the unit is article text. Units the model puts outside the
     article keep the rule's reason, else get one from text cues (``nav`` when none fits).
     """
+    strong = _strong_cue(s)
+    if strong is not None and (strong in ("cookie", "embed") or prob < _SURE):
+        return strong
+    if pull:
+        return "pull_quote"
     if prob >= model.threshold:
         if rule in _SUBHEADING_OK:
-            return "subheading"
+            return "subheading" if prob >= model.sub_threshold else rule
         if rule is not None and prob < model.override:
             return rule
-        if pull:
-            return "pull_quote"
         return None
     if rule is not None:
         return rule
