@@ -112,6 +112,6 @@ class Classifier:
             )
         return out
 
-    def classify(self, text: str, doc_id: str = "doc") -> list[ClassifiedSegment]:
-        """Segment ``text`` and classify it. Offsets index ``text``."""
-        return self.classify_segments(segment_document(text, doc_id))
+    def classify(self, text: str, doc_id: str = "doc", hints: list | None = None) -> list[ClassifiedSegment]:
+        """Segment ``text`` and classify it. Offsets index ``text``; ``hints``: see ``Document.hints``."""
+        return self.classify_segments(segment_document(text, doc_id, hints=hints))

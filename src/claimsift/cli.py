@@ -31,7 +31,7 @@ def cmd_classify(args) -> int:
     classifier = Classifier.load(args.model)
     out = sys.stdout
     for doc in documents:
-        records = classifier.classify(doc.text, doc.doc_id)
+        records = classifier.classify(doc.text, doc.doc_id, hints=doc.hints)
         if args.format == "table":
             _print_table(records, out)
         elif args.with_text:
@@ -48,7 +48,7 @@ def cmd_segment(args) -> int:
     from claimsift.segment import segment_document
 
     for doc in read_document(args.path, args.input_format):
-        for seg in segment_document(doc.text, doc.doc_id):
+        for seg in segment_document(doc.text, doc.doc_id, hints=doc.hints):
             sys.stdout.write(json.dumps(seg.to_dict(), ensure_ascii=False) + "\n")
     return 0
 

@@ -10,8 +10,9 @@ rules (see docs/segmentation.md):
   the decoded text);
 * empty or whitespace-only input, binary input (NUL bytes, control characters, known binary
   signatures) and undecodable input are refused;
-* HTML is reduced to its main text with trafilatura: the offsets of the segments then index
-  that extracted text, which ``Document.text`` holds.
+* HTML is reduced to its main text with trafilatura (claimsift.webpage): the offsets of the
+  segments then index that extracted text, which ``Document.text`` holds; ``Document.hints``
+  records what the page's structure says about each of its lines.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Document:
     doc_id: str
     text: str
     format: str  # "text" | "markdown" | "html"
+    hints: list | None = None  # HTML only: one claimsift.pagetext.LineHints per line of text
 
 
 def _label(name: str) -> str:
@@ -183,14 +185,22 @@ def _sniff(data: bytes, name: str) -> str:
 
 def html_main_text(html: str, label: str) -> str:
     """The main text of an HTML page (trafilatura), paragraphs and headings one per line."""
-    import trafilatura
+    return html_page(html, label)[0]
 
-    text = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=False,
-                               include_images=False, include_links=False, favor_precision=False,
-                               deduplicate=False, with_metadata=False)
-    if not text or not text.strip():
+
+def html_page(html: str, label: str) -> tuple[str, list]:
+    """Main text of an HTML page and one line hint per line of it (see claimsift.webpage)."""
+    from claimsift.webpage import extract_page
+
+    page = extract_page(html)
+    if page is None or not page.text.strip():
         raise InputError(f"{label}: no main text found in the HTML")
-    return text
+    return page.text, page.hints
+
+
+def _html_document(doc_id: str, html: str, label: str) -> Document:
+    text, hints = html_page(html, label)
+    return Document(doc_id=doc_id, text=text, format="html", hints=hints)
 
 
 def _read_jsonl(text: str, label: str) -> list[Document]:
@@ -223,7 +233,8 @@ def _read_jsonl(text: str, label: str) -> list[Document]:
         where = f"{label}:{lineno}"
         _check_text(body, where)
         if fmt == "html":
-            body = html_main_text(body, where)
+            docs.append(_html_document(doc_id, body, where))
+            continue
         docs.append(Document(doc_id=doc_id, text=body, format=fmt))
     if not docs:
         raise InputError(f"{label}: the JSONL batch holds no documents")
@@ -242,7 +253,7 @@ def read_bytes(data: bytes, name: str, fmt: str | None = None) -> list[Document]
     if fmt == "jsonl":
         return _read_jsonl(text, label)
     if fmt == "html":
-        return [Document(doc_id=_doc_id(name), text=html_main_text(text, label), format="html")]
+        return [_html_document(_doc_id(name), text, label)]
     return [Document(doc_id=_doc_id(name), text=text, format=fmt)]
 
 

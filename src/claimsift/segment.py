@@ -32,13 +32,17 @@ three passes:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+
+from claimsift.pagetext import LineHints, load_model, looks_like_page, page_reason, unit_features
 
 __all__ = ["Segment", "segment_document", "NON_BODY_REASONS"]
 
 NON_BODY_REASONS = (
     "heading", "dateline", "byline", "caption", "ad", "link_list", "follow", "video",
     "correction", "editor_note", "promo", "copyright", "tags", "ui", "separator",
+    "subheading", "pull_quote", "bio", "embed", "cookie", "nav",
 )
 
 
@@ -590,20 +594,19 @@ def _attr_sentence(s: str):
 # ---------------------------------------------------------------------------------------------
 # the document pass
 
-def segment_document(text: str, doc_id: str = "doc") -> list[Segment]:
-    """Cut ``text`` into sentence segments (see the module docstring)."""
+def segment_document(text: str, doc_id: str = "doc", hints: list[LineHints] | None = None) -> list[Segment]:
+    """Cut ``text`` into sentence segments (see the module docstring).
+
+    ``hints`` (one per line of ``text``, from :func:`claimsift.webpage.extract_page`) mark text
+    extracted from an HTML page: its units are then also weighed by the page model. Plain text
+    is weighed by the page model only when it looks like a copied web page.
+    """
+    units = _units(text)
+    reasons = _page_reasons(text, units, rule_reasons(text, units), hints)
     raw: list[list] = []  # [start, end, reason, unit_no, para_start]
-    in_link_list = False
-    prev_reason = None
-    for unit_no, (us, ue, para_start) in enumerate(_units(text)):
+    for unit_no, (us, ue, para_start) in enumerate(units):
         u = text[us:ue]
-        s = u.strip()
-        reason = _classify_unit(_strip_md(s), prev_reason, in_link_list)
-        if reason == "link_list":
-            in_link_list = True
-        elif reason is None or reason not in ("heading", "ad", "video", "ui", "separator"):
-            in_link_list = False
-        prev_reason = reason
+        reason = reasons[unit_no]
         offset = 0
         if reason is None:
             dm = _DATELINE_PREFIX.match(u.lstrip())
@@ -623,6 +626,52 @@ def segment_document(text: str, doc_id: str = "doc") -> list[Segment]:
             start = us + offset + a + lead
             raw.append([start, start + len(st), reason, unit_no, para_start])
     return _with_quotes(text, raw, doc_id)
+
+
+def rule_reasons(text: str, units: list[tuple[int, int, bool]]) -> list[str | None]:
+    """The non-body reason the text rules give each unit (None: body), in document order."""
+    reasons: list[str | None] = []
+    in_link_list = False
+    prev_reason = None
+    for us, ue, _para in units:
+        reason = _classify_unit(_strip_md(text[us:ue].strip()), prev_reason, in_link_list)
+        if reason == "link_list":
+            in_link_list = True
+        elif reason is None or reason not in ("heading", "ad", "video", "ui", "separator"):
+            in_link_list = False
+        prev_reason = reason
+        reasons.append(reason)
+    return reasons
+
+
+def page_units(text: str, hints: list[LineHints] | None = None):
+    """(unit texts, rule reasons, unit hints) of ``text``: what the page model sees (also used to train it)."""
+    units = _units(text)
+    unit_texts = [_strip_md(text[us:ue].strip()) for us, ue, _p in units]
+    unit_hints = None
+    if hints is not None:
+        line_starts = [s for s, _e in _line_spans(text)]
+        unit_hints = []
+        for us, _ue, _p in units:
+            i = bisect_right(line_starts, us) - 1
+            unit_hints.append(hints[i] if 0 <= i < len(hints) else None)
+    return unit_texts, rule_reasons(text, units), unit_hints
+
+
+def _page_reasons(text: str, units: list[tuple[int, int, bool]], reasons: list[str | None],
+                  hints: list[LineHints] | None) -> list[str | None]:
+    """Reasons revised by the page model for HTML input or copied page text; else ``reasons`` as they are."""
+    unit_texts = [_strip_md(text[us:ue].strip()) for us, ue, _p in units]
+    if hints is None and not looks_like_page(unit_texts):
+        return reasons
+    model = load_model("html" if hints is not None else "text")
+    if model is None:
+        return reasons
+    unit_texts, _r, unit_hints = page_units(text, hints)
+    feats = unit_features(unit_texts, reasons, unit_hints)
+    probs = model.probs(feats, unit_texts)
+    return [page_reason(s, r, p, model, pull=f.get("pull", 0.0) > 0)
+            for s, r, f, p in zip(unit_texts, reasons, feats, probs)]
 
 
 def _with_quotes(text: str, raw: list[list], doc_id: str) -> list[Segment]:
