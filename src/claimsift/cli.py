@@ -71,9 +71,10 @@ def cmd_classify(args) -> int:
 def cmd_segment(args) -> int:
     from claimsift.segment import iter_segments
 
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # built once: json.dumps(...) builds one per call
     for doc in _read(args):
         for seg in iter_segments(doc.text, doc.doc_id):  # streamed: memory stays flat on 10 MB
-            sys.stdout.write(json.dumps(seg.to_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.write(encode(seg.to_dict()) + "\n")
     return 0
 
 
