@@ -32,6 +32,7 @@ three passes:
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import re
 from typing import Iterable, Iterator
@@ -671,6 +672,11 @@ def iter_segments(text: str, doc_id: str = "doc") -> Iterator[Segment]:
     return _with_quotes(text, _raw_segments(text), doc_id)
 
 
+# A pure function of its arguments; repeated lines (page boilerplate, a million identical short
+# lines) are classified once.
+_classify_unit_cached = functools.lru_cache(maxsize=4096)(_classify_unit)
+
+
 def _raw_segments(text: str) -> Iterator[tuple[int, int, str | None, int, bool]]:
     """(start, end, reason, unit_no, para_start) of each segment, before quotation context."""
     in_link_list = False
@@ -678,7 +684,7 @@ def _raw_segments(text: str) -> Iterator[tuple[int, int, str | None, int, bool]]
     for unit_no, (us, ue, para_start) in enumerate(_units(text)):
         u = text[us:ue]
         s = u.strip()
-        reason = _classify_unit(_strip_md(s), prev_reason, in_link_list)
+        reason = _classify_unit_cached(_strip_md(s), prev_reason, in_link_list)
         if reason == "link_list":
             in_link_list = True
         elif reason is None or reason not in ("heading", "ad", "video", "ui", "separator"):
