@@ -3,6 +3,8 @@
 Usage (from the repository root)::
 
     PYTHONPATH=src python bench/segmentation.py [--golden PATH] [--cases PATH] [--mb 1.0]
+    PYTHONPATH=src python bench/segmentation.py --adversarial [--bytes 10000000] [--previous REV]
+        [--classify-model DIR ...]
 
 Test sets
 * pySBD's 48 English "Golden Rules", read at run time from
@@ -31,6 +33,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from claimsift.segment import segment_document  # noqa: E402
+
+ADVERSARIAL_DOC = """
+Adversarial inputs (``--adversarial``): each is written to a file of exactly ``--bytes`` bytes
+(default 10,000,000, the reader's limit) and run as ``claimsift segment FILE > /dev/null`` in a
+fresh process; the table gives wall and CPU seconds, MB per CPU second and the peak RSS of that
+process (``os.wait4``). ``--previous REV`` runs the same command with the code of git revision
+REV at ``--previous-bytes`` (default 300,000: the old quadratic paths do not finish 10 MB) and
+prints it side by side. ``--classify-model DIR`` also runs ``claimsift classify FILE --model DIR``.
+"""
 
 DEFAULT_GOLDEN = ROOT.parent / "shared" / "segmentation" / "golden_rules_en.json"
 DEFAULT_CASES = ROOT / "data" / "segmentation" / "news_cases.jsonl"
@@ -143,12 +154,122 @@ def speed(fn, docs: list[str]) -> tuple[float, int]:
     return n / (time.perf_counter() - t0), n
 
 
+SENTENCE = "Police arrested 31 protesters outside the ministry on Tuesday, officials said. "
+ADVERSARIAL = {  # name -> repeated unit
+    "quotes": '"x ',                      # the issue's case: one quotation per 3 bytes
+    "curly_quotes": "“x ” ",
+    "quotes_with_cue": 'he said "x" ',    # an attribution cue before every quotation
+    "no_punctuation": "word ",            # one line, no sentence end
+    "one_line_prose": SENTENCE,           # one 10 MB line of sentences
+    "lowercase_line": "the police arrested protesters outside the ministry and said nothing ",
+    "short_lines": "ab cd\n",             # lines joined (lower case after no punctuation)
+    "short_heading_lines": "Ab cd\n",     # a million units of their own
+    "short_sentence_lines": "A b.\n",
+    "dots": "... ",
+    "initials": "A. ",                    # a candidate boundary every 3 bytes
+    "bullets": "• x ",
+    "parens": "(a. ",
+}
+
+
+def adversarial_bytes(name: str, size: int) -> bytes:
+    """``size`` bytes of the named input (the unit repeated, cut at a character boundary)."""
+    unit = ADVERSARIAL[name].encode("utf-8")
+    data = (unit * (size // len(unit) + 1))[:size]
+    return data.decode("utf-8", errors="ignore").encode("utf-8")
+
+
+def run_measured(cmd: list[str], env: dict, timeout: float) -> dict:
+    """Wall s, CPU s and peak RSS (MB) of one command, stdout to /dev/null."""
+    import os
+    import signal
+    import subprocess
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT,
+                            start_new_session=True)
+    timed_out = False
+    while True:
+        pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - t0 > timeout:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, status, ru = os.wait4(proc.pid, 0)
+            timed_out = True
+            break
+        time.sleep(0.05)
+    err = proc.stderr.read().decode(errors="replace").strip().splitlines()
+    return {"wall": time.perf_counter() - t0, "cpu": ru.ru_utime + ru.ru_stime, "rss": ru.ru_maxrss / 1024,
+            "ok": not timed_out and os.waitstatus_to_exitcode(status) == 0, "timed_out": timed_out,
+            "err": err[-1][:80] if err else ""}
+
+
+def previous_src(rev: str) -> Path:
+    """``src/`` of git revision ``rev``, extracted to a temporary directory."""
+    import subprocess
+    import tempfile
+
+    out = Path(tempfile.mkdtemp(prefix="claimsift-prev-"))
+    archive = subprocess.run(["git", "archive", rev, "src"], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out / "src"
+
+
+def adversarial(args) -> int:
+    import os
+    import tempfile
+
+    names = args.only or list(ADVERSARIAL)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    prev_env = {**os.environ, "PYTHONPATH": str(previous_src(args.previous))} if args.previous else None
+    tmp = Path(tempfile.mkdtemp(prefix="claimsift-adv-"))
+    print(f"claimsift segment FILE > /dev/null, fresh process per input; this: {args.bytes:,} bytes"
+          + (f"; previous ({args.previous}): {args.previous_bytes:,} bytes, killed after {args.timeout:.0f} s"
+             if args.previous else ""))
+    header = f"{'input':22s} {'wall s':>7s} {'CPU s':>7s} {'MB/CPU-s':>9s} {'peak MB':>8s}"
+    print(header + (f"   | previous: {'CPU s':>7s} {'MB/CPU-s':>9s} {'peak MB':>8s}" if prev_env else ""))
+    worst_rate, worst_rss = float("inf"), 0.0
+    for name in names:
+        path = tmp / f"{name}.txt"
+        path.write_bytes(adversarial_bytes(name, args.bytes))
+        r = run_measured([sys.executable, "-m", "claimsift.cli", "segment", str(path)], env, args.timeout * 10)
+        rate = args.bytes / 1e6 / max(r["cpu"], 1e-9)
+        worst_rate, worst_rss = min(worst_rate, rate), max(worst_rss, r["rss"])
+        line = f"{name:22s} {r['wall']:7.1f} {r['cpu']:7.1f} {rate:9.2f} {r['rss']:8.0f}" + ("" if r["ok"] else f"  FAILED {r['err']}")
+        if prev_env:
+            small = tmp / f"{name}.prev.txt"
+            small.write_bytes(adversarial_bytes(name, args.previous_bytes))
+            p = run_measured([sys.executable, "-m", "claimsift.cli", "segment", str(small)], prev_env, args.timeout)
+            prate = args.previous_bytes / 1e6 / max(p["cpu"], 1e-9)
+            line += (f"   |           {p['cpu']:7.1f} {prate:9.2f} {p['rss']:8.0f}" if p["ok"]
+                     else f"   |           {'>' + format(args.timeout, '.0f') if p['timed_out'] else 'failed':>7s}")
+        print(line, flush=True)
+        for model in args.classify_model:
+            c = run_measured([sys.executable, "-m", "claimsift.cli", "classify", str(path), "--model", model], env,
+                             args.timeout * 20)
+            print(f"  classify --model {Path(model).name:12s} wall {c['wall']:6.1f} s  CPU {c['cpu']:6.1f} s  "
+                  f"peak {c['rss']:5.0f} MB" + ("" if c["ok"] else f"  FAILED {c['err']}"), flush=True)
+        path.unlink()
+    print(f"slowest: {worst_rate:.2f} MB per CPU second; highest peak RSS: {worst_rss:.0f} MB")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog=ADVERSARIAL_DOC)
+    ap.add_argument("--adversarial", action="store_true", help="time the adversarial inputs instead (see above)")
+    ap.add_argument("--bytes", type=int, default=10_000_000, help="size of each adversarial input")
+    ap.add_argument("--only", nargs="*", choices=list(ADVERSARIAL), help="run only these adversarial inputs")
+    ap.add_argument("--previous", metavar="REV", help="also run git revision REV's code, side by side")
+    ap.add_argument("--previous-bytes", type=int, default=300_000)
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds before the previous code is killed")
+    ap.add_argument("--classify-model", nargs="*", default=[], help="model directories to run classify with")
     ap.add_argument("--golden", type=Path, default=DEFAULT_GOLDEN)
     ap.add_argument("--cases", type=Path, default=DEFAULT_CASES)
     ap.add_argument("--mb", type=float, default=1.0, help="size of the speed corpus in MB (default 1)")
     args = ap.parse_args(argv)
+    if args.adversarial:
+        return adversarial(args)
 
     golden = None
     if args.golden.is_file():

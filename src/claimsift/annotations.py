@@ -107,3 +107,42 @@ def align_spans(segments: Sequence, spans: Iterable[Span]) -> list[str | None]:
         # Ties go to the label order in LABELS, so the result never depends on dict order.
         labels.append(max(LABELS, key=lambda lab: counts.get(lab, 0)) if counts else None)
     return labels
+
+
+def document_lengths(raw_dir: Path) -> dict[str, int]:
+    """Length of each raw document's text as the split stage reads it (doc id = file stem)."""
+    from claimsift.reader import read_document
+
+    lengths: dict[str, int] = {}
+    for path in sorted(p for p in Path(raw_dir).iterdir() if p.is_file() and not p.name.startswith(".")):
+        for doc in read_document(path):
+            lengths[doc.doc_id] = len(doc.text)
+    return lengths
+
+
+def load_document_spans(ann_dir: Path, doc: str, text_length: int | None) -> list[Span]:
+    """The spans of document ``doc``: its file must exist, hold at least one span, name ``doc``
+    in every line, and keep every span inside the text (``text_length``).
+
+    Raises:
+        AnnotationError: naming the file (and line).
+    """
+    path = Path(ann_dir) / f"{doc}.jsonl"
+    if not path.is_file():
+        raise AnnotationError(f"{path}: no annotations for document {doc}")
+    spans = load_spans(path, text_length)
+    if not spans:
+        raise AnnotationError(f"{path}: annotation file of document {doc} is empty")
+    for span in spans:
+        if span.doc != doc:
+            raise AnnotationError(f"{span.source}: span names document {span.doc!r}, file is for {doc!r}")
+    return spans
+
+
+def label_counts(doc: str, records: Sequence[dict]) -> dict:
+    """Per-document counts for review: each label, unlabelled body sentences, labelled share."""
+    body = [r for r in records if r["doc"] == doc and r["body"]]
+    counts = {label: sum(1 for r in body if r["label"] == label) for label in LABELS}
+    labelled = sum(counts.values())
+    return {**counts, "unlabelled": len(body) - labelled,
+            "labelled_share": round(labelled / len(body), 4) if body else 0.0}

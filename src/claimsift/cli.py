@@ -23,15 +23,40 @@ def _print_table(records, out) -> None:
         out.write(f"{r.doc}\t{r.index:>4}\t{label:<14}\t{conf}\t{text}\n")
 
 
-def cmd_classify(args) -> int:
-    from claimsift.classifier import Classifier
+def _read(args):
+    """The input's documents; says on stderr when invalid bytes were replaced (opt-in)."""
     from claimsift.reader import read_document
 
-    documents = read_document(args.path, args.input_format)  # read first: a bad input fails fast
+    documents = read_document(args.path, args.input_format, args.encoding_errors)
+    for doc in documents:
+        if doc.replaced:
+            print(f"claimsift: warning: {doc.doc_id}: {doc.replaced} invalid UTF-8 sequence(s) replaced by U+FFFD",
+                  file=sys.stderr)
+    return documents
+
+
+STREAM_BATCH = 512  # segments classified at a time: memory stays flat on a 10 MB document
+
+
+def _classify_stream(classifier, doc):
+    """``classifier.classify(doc.text)``'s records, segmented and classified in bounded batches."""
+    from itertools import islice
+
+    from claimsift.segment import iter_segments
+
+    segments = iter_segments(doc.text, doc.doc_id, doc.hints)
+    while batch := list(islice(segments, STREAM_BATCH)):
+        yield from classifier.classify_segments(batch)
+
+
+def cmd_classify(args) -> int:
+    from claimsift.classifier import Classifier
+
+    documents = _read(args)  # read first: a bad input fails fast
     classifier = Classifier.load(args.model)
     out = sys.stdout
     for doc in documents:
-        records = classifier.classify(doc.text, doc.doc_id, hints=doc.hints)
+        records = _classify_stream(classifier, doc) if not args.with_text else classifier.classify(doc.text, doc.doc_id, hints=doc.hints)
         if args.format == "table":
             _print_table(records, out)
         elif args.with_text:
@@ -44,12 +69,12 @@ def cmd_classify(args) -> int:
 
 
 def cmd_segment(args) -> int:
-    from claimsift.reader import read_document
-    from claimsift.segment import segment_document
+    from claimsift.segment import iter_segments
 
-    for doc in read_document(args.path, args.input_format):
-        for seg in segment_document(doc.text, doc.doc_id, hints=doc.hints):
-            sys.stdout.write(json.dumps(seg.to_dict(), ensure_ascii=False) + "\n")
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # built once: json.dumps(...) builds one per call
+    for doc in _read(args):
+        for seg in iter_segments(doc.text, doc.doc_id, doc.hints):  # streamed: memory stays flat on 10 MB
+            sys.stdout.write(encode(seg.to_dict()) + "\n")
     return 0
 
 
@@ -79,10 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--input-format", choices=formats, default=None, help="input format (default: sniffed)")
     c.add_argument("--with-text", action="store_true",
                    help="one JSON object per document with the text the offsets index (useful for HTML)")
+    c.add_argument("--encoding-errors", choices=["strict", "replace"], default="strict",
+                   help="input that is not UTF-8 and no evident other encoding: refuse (default) or replace bad bytes")
     c.set_defaults(func=cmd_classify)
     s = sub.add_parser("segment", help="print segments with body flags and offsets (no model needed)")
     s.add_argument("path")
     s.add_argument("--input-format", choices=formats, default=None)
+    s.add_argument("--encoding-errors", choices=["strict", "replace"], default="strict")
     s.set_defaults(func=cmd_segment)
     v = sub.add_parser("serve", help="HTTP service: POST /classify {\"text\": ...}")
     v.add_argument("--model", default=DEFAULT_MODEL)

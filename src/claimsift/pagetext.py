@@ -18,6 +18,8 @@ ordinary article or report is segmented exactly as before.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import json
 import math
 import re
@@ -167,15 +169,18 @@ def _is_prose(s: str) -> bool:
     return len(s.split()) >= 10 and bool(_TERM.search(s))
 
 
-def looks_like_page(units: list[str]) -> bool:
+def looks_like_page(units: Iterable[str]) -> bool:
     """Strong evidence that plain text is a copied web page rather than an article or report.
 
     A page brings many short menu-like lines (one to four words, no final punctuation: sections,
     share buttons, related links) around its prose; an article or report has a few headings.
     Both a count and a share must be met.
     """
-    short = sum(1 for s in units if s and len(s.split()) <= 4 and not _TERM.search(s))
-    return short >= 15 and short >= 0.2 * len(units)
+    short = total = 0
+    for s in units:  # one pass over any iterable, so the segmenter can stream the units
+        total += 1
+        short += bool(s and len(s.split()) <= 4 and not _TERM.search(s))
+    return short >= 15 and short >= 0.2 * total
 
 
 def _core(units: list[str]) -> tuple[int, int]:

@@ -58,10 +58,20 @@ class Document:
     text: str
     format: str  # "text" | "markdown" | "html"
     hints: list | None = None  # HTML only: one claimsift.pagetext.LineHints per line of text
+    replaced: int = 0  # invalid UTF-8 sequences replaced by U+FFFD (only with errors="replace")
 
 
 def _label(name: str) -> str:
     return "stdin" if name in ("-", "") else str(name)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def find_surrogate(text: str) -> int | None:
+    """Index of the first lone surrogate in ``text`` (JSON can encode them, UTF-8 cannot), or None."""
+    m = _SURROGATE.search(text)
+    return m.start() if m else None
 
 
 def _check_text(text: str, label: str) -> str:
@@ -75,8 +85,16 @@ def _check_text(text: str, label: str) -> str:
     return text
 
 
-def decode_bytes(data: bytes, name: str) -> str:
-    """Decode ``data`` to text: BOM stripped, CRLF kept; refuse empty, binary, undecodable input."""
+ENCODING_ERRORS = ("strict", "replace")
+
+
+def decode_bytes(data: bytes, name: str, errors: str = "strict") -> str:
+    """Decode ``data`` to text: BOM stripped, CRLF kept; refuse empty, binary, undecodable input.
+
+    Input that is not UTF-8 is decoded as another encoding only on strong evidence (see
+    ``_plausible_legacy``); otherwise it is refused, naming the offset of the first invalid byte.
+    ``errors="replace"`` instead decodes it as UTF-8 with U+FFFD for each invalid sequence.
+    """
     label = _label(name)
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(f"{label}: input is larger than the limit of {MAX_INPUT_BYTES:,} bytes")
@@ -104,12 +122,53 @@ def decode_bytes(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if errors == "replace":
+            return _check_text(data.decode("utf-8", errors="replace"), label)
         guess = _detect(data)
-        if guess is None:
-            raise InputError(f"{label}: not valid UTF-8 (bad byte at offset {exc.start}) and its encoding could not "
-                             f"be detected with confidence; save it as UTF-8") from None
+        if guess is None or not _strong_evidence(data, guess[1]):
+            raise InputError(f"{label}: not valid UTF-8 (first invalid byte at offset {exc.start}) and no other encoding "
+                             f"is evident; save it as UTF-8, or pass --encoding-errors replace") from None
         text = guess[1]
     return _check_text(text, label)
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_LEGACY_PUNCT = frozenset("‘’‚“”„–—…«»‹›€£¥¢©®°±·•§¶×÷¿¡\u00a0ºª²³¹½¼¾´¨¸")
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _strong_evidence(data: bytes, text: str) -> bool:
+    """Whether the legacy decode ``text`` of non-UTF-8 ``data`` is well supported.
+
+    Yes when a large share of the bytes is non-ASCII (Cyrillic, Greek, CJK text: the
+    detector's own evidence is then strong). In mostly-ASCII data: no when it holds valid
+    multibyte UTF-8 sequences (it is damaged UTF-8, not another encoding); else yes only when
+    every non-ASCII character is typographic punctuation or an accented letter touching an
+    ASCII letter, at most two in a row ("Größe", "café"). A few random bytes in ASCII text
+    ("ÿþÃ(") fail this.
+    """
+    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
+    if non_ascii >= 0.3 * len(data):
+        return True
+    if _UTF8_MULTIBYTE.search(data):
+        return False
+    for m in _NON_ASCII_RUN.finditer(text):
+        run = m.group()
+        if all(c in _LEGACY_PUNCT for c in run):
+            continue
+        if len(run) > 2 or not all(c.isalpha() for c in run):
+            return False
+        a, b = m.start(), m.end()
+        left = text[a - 1] if a > 0 else ""
+        right = text[b] if b < len(text) else ""
+        if not ((left.isascii() and left.isalpha()) or (right.isascii() and right.isalpha())):
+            return False
+    return True
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 _PREFERRED = ("utf_8", "cp1252", "latin_1", "iso8859_15", "cp1251", "cp1250")
@@ -188,19 +247,76 @@ def html_main_text(html: str, label: str) -> str:
     return html_page(html, label)[0]
 
 
-def html_page(html: str, label: str) -> tuple[str, list]:
-    """Main text of an HTML page and one line hint per line of it (see claimsift.webpage)."""
+def html_page(html: str, label: str) -> tuple[str, list | None]:
+    """Main text of an HTML page and one line hint per line of it (see claimsift.webpage).
+
+    When trafilatura gives up (pages nested deeper than libxml2's limit of about 255 levels,
+    some malformed markup), all the visible text is used instead, one block per line, without
+    hints.
+    """
     from claimsift.webpage import extract_page
 
-    page = extract_page(html)
-    if page is None or not page.text.strip():
+    try:
+        page = extract_page(html)
+    except (RecursionError, ValueError):  # lxml/trafilatura give up on some malformed pages
+        page = None
+    if page is not None and page.text.strip():
+        return page.text, page.hints
+    text = html_plain_text(html)
+    if not text.strip():
         raise InputError(f"{label}: no main text found in the HTML")
-    return page.text, page.hints
+    return text, None
 
 
 def _html_document(doc_id: str, html: str, label: str) -> Document:
     text, hints = html_page(html, label)
     return Document(doc_id=doc_id, text=text, format="html", hints=hints)
+
+
+_BLOCK_TAGS = frozenset("""address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3
+h4 h5 h6 header hr li main nav ol p pre section table td th tr ul""".split())
+_HIDDEN_TAGS = frozenset("script style noscript template head title svg".split())
+
+
+def html_plain_text(html: str) -> str:
+    """Visible text of an HTML page with the standard library parser (iterative, so any depth),
+    a line per block element, whitespace inside a line collapsed."""
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.lines: list[str] = []
+            self.parts: list[str] = []
+            self.hidden = 0
+
+        def _break(self) -> None:
+            line = " ".join("".join(self.parts).split())
+            if line:
+                self.lines.append(line)
+            self.parts = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in _HIDDEN_TAGS:
+                self.hidden += 1
+            elif tag in _BLOCK_TAGS:
+                self._break()
+
+        def handle_endtag(self, tag):
+            if tag in _HIDDEN_TAGS:
+                self.hidden = max(0, self.hidden - 1)
+            elif tag in _BLOCK_TAGS:
+                self._break()
+
+        def handle_data(self, data):
+            if not self.hidden:
+                self.parts.append(data)
+
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    parser._break()
+    return "\n".join(parser.lines)
 
 
 def _read_jsonl(text: str, label: str) -> list[Document]:
@@ -213,6 +329,8 @@ def _read_jsonl(text: str, label: str) -> list[Document]:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{label}:{lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        except RecursionError:
+            raise InputError(f"{label}:{lineno}: JSON nested too deeply") from None
         if not isinstance(rec, dict):
             raise InputError(f"{label}:{lineno}: expected a JSON object with \"id\" and \"text\"")
         if "id" not in rec or "text" not in rec:
@@ -227,6 +345,10 @@ def _read_jsonl(text: str, label: str) -> list[Document]:
         seen.add(doc_id)
         if not isinstance(body, str):
             raise InputError(f"{label}:{lineno}: \"text\" must be a string")
+        bad = find_surrogate(body)
+        if bad is not None or find_surrogate(doc_id) is not None:
+            where_bad = f"\"text\" at character {bad}" if bad is not None else "\"id\""
+            raise InputError(f"{label}:{lineno}: {where_bad} holds a lone surrogate escape (\\ud800-\\udfff), not text")
         fmt = rec.get("format", "text")
         if fmt not in ("text", "markdown", "html"):
             raise InputError(f"{label}:{lineno}: unknown format {fmt!r} (text, markdown or html)")
@@ -241,27 +363,42 @@ def _read_jsonl(text: str, label: str) -> list[Document]:
     return docs
 
 
-def read_bytes(data: bytes, name: str, fmt: str | None = None) -> list[Document]:
-    """Documents in ``data``; ``fmt`` None sniffs the format from ``name`` and the content."""
+def read_bytes(data: bytes, name: str, fmt: str | None = None, errors: str = "strict") -> list[Document]:
+    """Documents in ``data``; ``fmt`` None sniffs the format from ``name`` and the content.
+    ``errors`` is ``decode_bytes``'s (``"replace"`` sets ``Document.replaced``)."""
     label = _label(name)
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"{label}: unknown input format {fmt!r} (one of {', '.join(FORMATS)})")
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(f"{label}: input is larger than the limit of {MAX_INPUT_BYTES:,} bytes")
+    if errors not in ENCODING_ERRORS:
+        raise InputError(f"{label}: unknown encoding-errors mode {errors!r} (one of {', '.join(ENCODING_ERRORS)})")
     fmt = fmt or _sniff(data, name)
-    text = decode_bytes(data, name)
+    text = decode_bytes(data, name, errors)
+    replaced = text.count("\ufffd") - data.count("\ufffd".encode()) if errors == "replace" else 0
     if fmt == "jsonl":
-        return _read_jsonl(text, label)
-    if fmt == "html":
-        return [_html_document(_doc_id(name), text, label)]
-    return [Document(doc_id=_doc_id(name), text=text, format=fmt)]
+        docs = _read_jsonl(text, label)
+    elif fmt == "html":
+        docs = [_html_document(_doc_id(name), text, label)]
+    else:
+        docs = [Document(doc_id=_doc_id(name), text=text, format=fmt)]
+    if replaced > 0:
+        for doc in docs:
+            doc.replaced = replaced
+    return docs
 
 
-def read_document(path: str | Path, fmt: str | None = None) -> list[Document]:
+def read_document(path: str | Path, fmt: str | None = None, errors: str = "strict") -> list[Document]:
     """Read a file (or ``-`` for stdin), checking its size before reading it."""
     if str(path) == "-":
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        return read_bytes(data, "-", fmt)
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # `claimsift ... - <&-`: Python sets sys.stdin to None
+            raise InputError("stdin: standard input is closed")
+        try:
+            data = stream.read(MAX_INPUT_BYTES + 1)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"stdin: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+        return read_bytes(data, "-", fmt, errors)
     p = Path(path)
     try:
         st = os.stat(p)
@@ -278,4 +415,4 @@ def read_document(path: str | Path, fmt: str | None = None) -> list[Document]:
             data = fh.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{p}: cannot read ({exc.strerror})") from None
-    return read_bytes(data, str(p), fmt)
+    return read_bytes(data, str(p), fmt, errors)

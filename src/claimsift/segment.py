@@ -31,13 +31,16 @@ three passes:
 
 from __future__ import annotations
 
+import bisect
+import functools
+import heapq
 import re
-from bisect import bisect_right
+from typing import Iterable, Iterator
 from dataclasses import dataclass
 
 from claimsift.pagetext import LineHints, load_model, looks_like_page, page_reason, unit_features
 
-__all__ = ["Segment", "segment_document", "NON_BODY_REASONS"]
+__all__ = ["Segment", "segment_document", "iter_segments", "NON_BODY_REASONS"]
 
 NON_BODY_REASONS = (
     "heading", "dateline", "byline", "caption", "ad", "link_list", "follow", "video",
@@ -134,8 +137,11 @@ _QUOTE_ATTR_AFTER_EXCL = re.compile(
 # ---------------------------------------------------------------------------------------------
 # sentence boundaries inside one unit
 
+_FIRST_WORD = re.compile(r"[\w’'\-.]*\w|\w")
+
+
 def _first_word(word: str) -> str:
-    m = re.match(r"[\w’'\-.]*\w|\w", word)
+    m = _FIRST_WORD.match(word)
     return m.group(0) if m else word
 
 
@@ -185,8 +191,12 @@ def _decide(u: str, m: re.Match, sent_start: int, depth: int) -> int | None:
     # a single period
     if close:
         return m.end()
-    tok_m = re.search(r"(\S+)$", u[max(sent_start, m.start() - 60):m.start()])
-    tok = tok_m.group(1) if tok_m else ""
+    before = u[max(sent_start, m.start() - 60):m.start()]
+    # the trailing run of non-whitespace, as ``(\S+)$`` finds it ($ also matches before a final
+    # newline), without a regex scan of the window
+    if before.endswith("\n"):
+        before = before[:-1]
+    tok = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
     core = tok.lstrip(_OPENERS + "-—–")
     low = core.lower().rsplit("/", 1)[-1]   # "P/BGEN." -> "bgen"
     if not core:
@@ -256,7 +266,13 @@ def _sentence_cuts(u: str) -> list[int]:
             extra.append(cut)
             sent_start = cut
             depth = 0
-    return sorted(set(cut_set) | set(extra))
+    if not cut_set:
+        return extra  # strictly increasing already (one cut per candidate, candidates in order)
+    merged: list[int] = []
+    for c in heapq.merge(cut_set, extra):  # not two sets: a 10 MB line can hold millions of cuts
+        if not merged or merged[-1] != c:
+            merged.append(c)
+    return merged
 
 
 # ---------------------------------------------------------------------------------------------
@@ -435,24 +451,24 @@ def _classify_unit(s: str, prev_reason: str | None, in_link_list: bool) -> str |
 # ---------------------------------------------------------------------------------------------
 # units: lines, joined where a line break does not end a sentence
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
+def _line_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line, lazily: a million short lines are never held as a list."""
     pos, n = 0, len(text)
     while pos <= n:
         nl = text.find("\n", pos)
         end = n if nl == -1 else nl
-        spans.append((pos, end))
+        yield pos, end
         if nl == -1:
             break
         pos = nl + 1
-    return spans
 
 
-def _is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
+def _is_wrapped(text: str, lines: Iterable[tuple[int, int]]) -> bool:
     followed = open_end = 0
-    for (s, e), (s2, e2) in zip(lines, lines[1:]):
-        a = text[s:e].strip()
+    prev = None
+    for s2, e2 in lines:
         b = text[s2:e2].strip()
+        a, prev = prev, b
         if not a or not b:
             continue
         followed += 1
@@ -466,13 +482,12 @@ _DANGLING = re.compile(r"(?:,|\b(?:and|or|but|nor|the|a|an|of|to|in|for|with|bet
                        r"has|have|had|be|been|said|says|told|would|will|could|should|not))$")
 
 
-def _units(text: str) -> list[tuple[int, int, bool]]:
-    """(start, end, paragraph_start) of each unit; whitespace-only lines are skipped."""
-    lines = _line_spans(text)
-    wrapped = _is_wrapped(text, lines)
-    units: list[list] = []   # [start, end, paragraph_start, first line, last line]
+def _units(text: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, paragraph_start) of each unit, lazily; whitespace-only lines are skipped."""
+    wrapped = _is_wrapped(text, _line_spans(text))
+    units: list[list] = []   # the unit being built: [start, end, paragraph_start, first line, last line]
     prev_blank = True
-    for s, e in lines:
+    for s, e in _line_spans(text):
         stripped = text[s:e].strip()
         if not stripped:
             prev_blank = True
@@ -495,9 +510,15 @@ def _units(text: str) -> list[tuple[int, int, bool]]:
             units[-1][1] = e
             units[-1][4] = stripped
         else:
-            units.append([s, e, prev_blank or not units, stripped, stripped])
+            if units:
+                u = units.pop()
+                yield u[0], u[1], u[2]
+                units.append([s, e, prev_blank, stripped, stripped])
+            else:
+                units.append([s, e, True, stripped, stripped])
         prev_blank = False
-    return [(u[0], u[1], u[2]) for u in units]
+    for u in units:
+        yield u[0], u[1], u[2]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -564,13 +585,58 @@ def _attr_after(tail: str):
     return None
 
 
-def _attr_before(head: str):
-    m = _BEFORE.search(head[-160:])
+class _CueWords:
+    """The cue-word tokens of one segment, found once, so that the check made for each of its
+    quotations is a bisect instead of a scan (quotation-dense text stays linear)."""
+
+    def __init__(self, text: str, start: int, end: int):
+        self.start = start
+        self.lowered = text[start:end].lower()
+        # lower() can lengthen a few characters (İ -> i̇); offsets then differ, so fall back
+        self.exact = len(self.lowered) == end - start
+        self.starts = [m.start() for m in _WORD.finditer(self.lowered) if m.group() in _CUE_FIRST] if self.exact else []
+
+    def any_in(self, text: str, a: int, b: int) -> bool:
+        """Whether ``text[a:b].lower()`` has a cue word among its ``[a-z]+`` tokens, where
+        ``text[b]`` is a quotation mark (so no token runs past ``b``)."""
+        if not self.exact:
+            return not _CUE_FIRST.isdisjoint(_WORD.findall(text[a:b].lower()))
+        ra, rb = a - self.start, b - self.start
+        m = _WORD.match(self.lowered, ra, rb)  # the token the window cuts at its start
+        if m and m.group() in _CUE_FIRST:
+            return True
+        i = bisect.bisect_right(self.starts, ra)
+        return i < len(self.starts) and self.starts[i] < rb
+
+
+def _attr_before(text: str, start: int, end: int, cues: _CueWords | None = None):
+    """Attribution just before a quotation opening at ``end``, in ``text[start:end]``.
+
+    Looks at the last 160 characters only and never slices the whole head, so a segment with
+    many quotations stays linear. ``cues`` is the segment's cue-word index (built if None).
+    """
+    a = max(start, end - 160)
+    # Both patterns need a cue word in the window; checking for one first skips the costly
+    # searches on quotation-dense text (one search per quotation).
+    if cues is None:
+        cues = _CueWords(text, start, end)
+    if not cues.any_in(text, a, end):
+        return None
+    window = text[a:end]
+    lowered = window.lower()
+    m = _BEFORE.search(window)
     if m:
         return _clean_speaker(m.group("spk")), _norm_cue(m.group("cue"))
-    m = _ACCORDING.search(head[-160:])
-    if m and not head[m.end():].strip(" ,:"):
-        return _clean_speaker(m.group("spk")), _norm_cue(m.group("cue"))
+    m = _ACCORDING.search(window) if "according" in lowered else None
+    # As before: nothing but " ,:" may follow from offset m.end() *of the whole head* to the
+    # quotation. The last other character lies within the window (the match itself is one), so
+    # the backward scan is short.
+    if m:
+        last = end - 1
+        while last >= start and text[last] in " ,:":
+            last -= 1
+        if last < start + m.end():
+            return _clean_speaker(m.group("spk")), _norm_cue(m.group("cue"))
     return None
 
 
@@ -601,31 +667,66 @@ def segment_document(text: str, doc_id: str = "doc", hints: list[LineHints] | No
     extracted from an HTML page: its units are then also weighed by the page model. Plain text
     is weighed by the page model only when it looks like a copied web page.
     """
-    units = _units(text)
-    reasons = _page_reasons(text, units, rule_reasons(text, units), hints)
-    raw: list[list] = []  # [start, end, reason, unit_no, para_start]
-    for unit_no, (us, ue, para_start) in enumerate(units):
+    return list(iter_segments(text, doc_id, hints))
+
+
+def iter_segments(text: str, doc_id: str = "doc", hints: list[LineHints] | None = None) -> Iterator[Segment]:
+    """The segments of ``segment_document``, one at a time, in order.
+
+    Time is linear in ``len(text)``. For ordinary text, memory beyond the text is bounded by the
+    longest stretch of open quotation (a segment is given out as soon as no quotation touching it
+    is open), so a 10 MB input can be streamed; HTML pages and copied page text are first weighed
+    unit by unit by the page model (one extra pass, one reason per unit kept).
+    """
+    reasons = None
+    if hints is not None or looks_like_page(_strip_md(text[us:ue].strip()) for us, ue, _p in _units(text)):
+        units = list(_units(text))
+        reasons = _page_reasons(text, units, rule_reasons(text, units), hints)
+    return _with_quotes(text, _raw_segments(text, reasons), doc_id)
+
+
+# A pure function of its arguments; repeated lines (page boilerplate, a million identical short
+# lines) are classified once.
+_classify_unit_cached = functools.lru_cache(maxsize=4096)(_classify_unit)
+
+
+def _raw_segments(text: str, reasons: list[str | None] | None = None) -> Iterator[tuple[int, int, str | None, int, bool]]:
+    """(start, end, reason, unit_no, para_start) of each segment, before quotation context.
+
+    ``reasons`` (one per unit, from the page model) replaces the text rules when given.
+    """
+    in_link_list = False
+    prev_reason = None
+    for unit_no, (us, ue, para_start) in enumerate(_units(text)):
         u = text[us:ue]
-        reason = reasons[unit_no]
+        if reasons is not None:
+            reason = reasons[unit_no]
+        else:
+            reason = _classify_unit_cached(_strip_md(u.strip()), prev_reason, in_link_list)
+            if reason == "link_list":
+                in_link_list = True
+            elif reason is None or reason not in ("heading", "ad", "video", "ui", "separator"):
+                in_link_list = False
+            prev_reason = reason
         offset = 0
         if reason is None:
             dm = _DATELINE_PREFIX.match(u.lstrip())
             if dm:
                 lead = len(u) - len(u.lstrip())
                 dl_end = lead + dm.end("dl")
-                raw.append([us + lead, us + dl_end, "dateline", unit_no, para_start])
+                yield us + lead, us + dl_end, "dateline", unit_no, para_start
                 offset = dl_end
         body_part = u[offset:]
-        cuts = [0] + _sentence_cuts(body_part) + [len(body_part)]
-        for a, b in zip(cuts, cuts[1:]):
+        prev_cut = 0
+        for cut in _sentence_cuts(body_part) + [len(body_part)]:
+            a, b, prev_cut = prev_cut, cut, cut
             piece = body_part[a:b]
             st = piece.strip()
             if not st:
                 continue
             lead = len(piece) - len(piece.lstrip())
             start = us + offset + a + lead
-            raw.append([start, start + len(st), reason, unit_no, para_start])
-    return _with_quotes(text, raw, doc_id)
+            yield start, start + len(st), reason, unit_no, para_start
 
 
 def rule_reasons(text: str, units: list[tuple[int, int, bool]]) -> list[str | None]:
@@ -646,14 +747,14 @@ def rule_reasons(text: str, units: list[tuple[int, int, bool]]) -> list[str | No
 
 def page_units(text: str, hints: list[LineHints] | None = None):
     """(unit texts, rule reasons, unit hints) of ``text``: what the page model sees (also used to train it)."""
-    units = _units(text)
+    units = list(_units(text))
     unit_texts = [_strip_md(text[us:ue].strip()) for us, ue, _p in units]
     unit_hints = None
     if hints is not None:
         line_starts = [s for s, _e in _line_spans(text)]
         unit_hints = []
         for us, _ue, _p in units:
-            i = bisect_right(line_starts, us) - 1
+            i = bisect.bisect_right(line_starts, us) - 1
             unit_hints.append(hints[i] if 0 <= i < len(hints) else None)
     return unit_texts, rule_reasons(text, units), unit_hints
 
@@ -661,9 +762,6 @@ def page_units(text: str, hints: list[LineHints] | None = None):
 def _page_reasons(text: str, units: list[tuple[int, int, bool]], reasons: list[str | None],
                   hints: list[LineHints] | None) -> list[str | None]:
     """Reasons revised by the page model for HTML input or copied page text; else ``reasons`` as they are."""
-    unit_texts = [_strip_md(text[us:ue].strip()) for us, ue, _p in units]
-    if hints is None and not looks_like_page(unit_texts):
-        return reasons
     model = load_model("html" if hints is not None else "text")
     if model is None:
         return reasons
@@ -674,77 +772,109 @@ def _page_reasons(text: str, units: list[tuple[int, int, bool]], reasons: list[s
             for s, r, f, p in zip(unit_texts, reasons, feats, probs)]
 
 
-def _with_quotes(text: str, raw: list[list], doc_id: str) -> list[Segment]:
-    n = len(raw)
-    in_quote = [False] * n
-    group_of: list[list[int]] = [[] for _ in range(n)]   # quote groups touching each segment
-    groups: list[dict] = []                               # {"segs": [...], "open": (i, pos), "close": (i, pos)}
-    cur: int | None = None
+def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segment]:
+    """Add quotation context to raw segments and give out ``Segment``s in order.
+
+    Quotation groups are numbered in text order; a group ends at its closing mark, at a non-body
+    segment, or at a new unit that does not re-open it. A group's attribution is the one after
+    its close, else the one before its opening, else (same unit) the previous group's. A segment
+    takes the attribution of the last attributed group opened in it, else of the group it
+    continues; one touched by no group gets ``_attr_sentence``. Segments wait in ``pending``
+    only while a group is open, so memory stays bounded on any input.
+    """
+    pending: list[list] = []   # [start, end, reason, in_quote, cont_group, has_group, attr_of_opened]
+    wanted: dict[int, object] = {}  # group -> attribution, for groups some pending segment continues
+    gid = -1                   # id of the last group opened
+    cur = False                # a group is open
+    g_open = (0, 0, 0)         # (segment start, open position, unit) of the open group
+    g_close: tuple | None = None
+    prev_group: tuple | None = None  # (closed, close unit, attribution) of the last finished group
+    cues: _CueWords | None = None
+    cues_start = -1
     prev_unit = None
-    for i, (s, e, reason, unit_no, _p) in enumerate(raw):
+    index = 0
+
+    def finish(close: tuple | None) -> None:
+        """Attribute the open group (closed at ``close`` = (position, segment end, unit) or not)."""
+        nonlocal prev_group, cues, cues_start
+        a = None
+        if close is not None:
+            cpos, seg_end, _unit = close
+            a = _attr_after(text[cpos + 1:min(seg_end, cpos + 240)])
+        if a is None:
+            seg_start, opos, _ou = g_open
+            if cues_start != seg_start:
+                cues, cues_start = _CueWords(text, seg_start, seg_end_of_open[0]), seg_start
+            a = _attr_before(text, seg_start, opos, cues)
+        if a is None and gid > 0 and prev_group is not None:
+            closed, close_unit, prev_attr = prev_group
+            if closed and close_unit == g_open[2] and prev_attr:
+                a = prev_attr
+        prev_group = (close is not None, close[2] if close is not None else None, a)
+        if gid in wanted:
+            wanted[gid] = a
+        if a and opened_in is not None:
+            opened_in[6] = a  # the last attributed group opened in a segment wins
+
+    seg_end_of_open = [0]
+    opened_in: list | None = None  # the pending entry of the segment the open group was opened in
+
+    def flush() -> Iterator[Segment]:
+        nonlocal index
+        for s, e, reason, in_q, cont, has_group, opened_attr in pending:
+            speaker = cue = None
+            body = reason is None
+            if body:
+                found = opened_attr or (wanted.get(cont) if cont is not None else None)
+                if found is None and not has_group:
+                    found = _attr_sentence(text[s:e])
+                if found:
+                    speaker, cue = found
+            yield Segment(doc=doc_id, index=index, start=s, end=e, text=text[s:e], body=body, reason=reason,
+                          in_quote=in_q if body else False, speaker=speaker, cue=cue)
+            index += 1
+        pending.clear()
+        wanted.clear()
+
+    for s, e, reason, unit_no, _p in raw:
         seg = text[s:e]
         skip_first = False
         if unit_no != prev_unit:
-            if cur is not None:
+            if cur:
                 if seg[:1] in OPEN_Q and reason is None:
                     skip_first = True      # news style: a quote re-opened at the next paragraph
                 else:
-                    cur = None
+                    finish(None)
+                    cur = False
             prev_unit = unit_no
+        entry = [s, e, reason, False, None, False, None]
+        pending.append(entry)
         if reason is not None:
-            cur = None
-            continue
-        if cur is not None:
-            in_quote[i] = True
-            groups[cur]["segs"].append(i)
-            group_of[i].append(cur)
-        for qm in _QUOTE_CHAR.finditer(seg):
-            j, ch = qm.start(), qm.group()
-            if skip_first and j == 0:
-                continue
-            if cur is None and ch in OPEN_Q:
-                groups.append({"segs": [i], "open": (i, s + j), "close": None})
-                cur = len(groups) - 1
-                group_of[i].append(cur)
-            elif cur is not None and ch in CLOSE_Q:
-                groups[cur]["close"] = (i, s + j)
-                cur = None
-    # attribution of each quotation group
-    attr: list[tuple | None] = []
-    for g in groups:
-        a = None
-        if g["close"] is not None:
-            ci, cpos = g["close"]
-            tail = text[cpos + 1:min(raw[ci][1], cpos + 240)]
-            a = _attr_after(tail)
-        if a is None:
-            oi, opos = g["open"]
-            a = _attr_before(text[raw[oi][0]:opos])
-        attr.append(a)
-    # a quotation with no attribution of its own continues the speaker of the previous quotation in
-    # the same unit ("“…,” she said. “…”")
-    for k, g in enumerate(groups):
-        if attr[k] is None and k > 0:
-            prev = groups[k - 1]
-            if prev["close"] is not None and raw[prev["close"][0]][3] == raw[g["open"][0]][3] and attr[k - 1]:
-                attr[k] = attr[k - 1]
-    out = []
-    for i, (s, e, reason, _u, _p) in enumerate(raw):
-        speaker = cue = None
-        body = reason is None
-        if body:
-            found = None
-            # the quotation that continues past this segment, else the last attributed one
-            for gk in reversed(group_of[i]):
-                if attr[gk]:
-                    found = attr[gk]
-                    if groups[gk]["close"] is None or groups[gk]["close"][0] != i:
-                        break
-                    break
-            if found is None and not group_of[i]:
-                found = _attr_sentence(text[s:e])
-            if found:
-                speaker, cue = found
-        out.append(Segment(doc=doc_id, index=i, start=s, end=e, text=text[s:e], body=body, reason=reason,
-                           in_quote=in_quote[i] if body else False, speaker=speaker, cue=cue))
-    return out
+            if cur:
+                finish(None)
+                cur = False
+        else:
+            if cur:
+                entry[3] = True
+                entry[4] = gid
+                entry[5] = True
+                wanted[gid] = None
+            for qm in _QUOTE_CHAR.finditer(seg):
+                j, ch = qm.start(), qm.group()
+                if skip_first and j == 0:
+                    continue
+                if not cur and ch in OPEN_Q:
+                    gid += 1
+                    cur = True
+                    g_open = (s, s + j, unit_no)
+                    seg_end_of_open[0] = e
+                    opened_in = entry
+                    entry[5] = True
+                elif cur and ch in CLOSE_Q:
+                    finish((s + j, e, unit_no))
+                    cur = False
+        if not cur:
+            yield from flush()
+    if cur:
+        finish(None)
+    yield from flush()

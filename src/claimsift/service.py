@@ -21,7 +21,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from claimsift.labels import DEFINITIONS, LABELS
-from claimsift.reader import InputError
+from claimsift.reader import InputError, find_surrogate
 
 MAX_BODY_BYTES = 2_000_000
 MAX_TEXT_CHARS = 500_000
@@ -42,6 +42,8 @@ def parse_classify_request(body: bytes) -> tuple[str, str]:
         payload = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise RequestError(HTTPStatus.BAD_REQUEST, "body must be UTF-8 JSON") from None
+    except RecursionError:
+        raise RequestError(HTTPStatus.BAD_REQUEST, "JSON nested too deeply") from None
     if not isinstance(payload, dict):
         raise RequestError(HTTPStatus.BAD_REQUEST, "body must be a JSON object")
     unknown = set(payload) - {"text", "doc"}
@@ -54,6 +56,8 @@ def parse_classify_request(body: bytes) -> tuple[str, str]:
         raise RequestError(HTTPStatus.UNPROCESSABLE_ENTITY, "field 'text' is empty")
     if len(text) > MAX_TEXT_CHARS:
         raise RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"text longer than {MAX_TEXT_CHARS} characters")
+    if find_surrogate(text) is not None or (isinstance(doc, str) and find_surrogate(doc) is not None):
+        raise RequestError(HTTPStatus.UNPROCESSABLE_ENTITY, "text holds a lone surrogate escape (\\ud800-\\udfff)")
     if "\x00" in text:
         raise RequestError(HTTPStatus.UNPROCESSABLE_ENTITY, "text contains NUL characters (binary?)")
     if not isinstance(doc, str) or not _DOC_ID.match(doc):

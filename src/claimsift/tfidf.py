@@ -14,8 +14,6 @@ from claimsift.labels import LABELS
 from claimsift.modelmeta import ModelError
 
 MODEL_FILE = "model.skops"
-# Types a claimsift TF-IDF file may contain; anything else is refused on load.
-_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "builtins.")
 
 
 def build_pipeline(
@@ -101,20 +99,27 @@ def _canonicalise_skops(path: Path) -> None:
 
 
 def load(model_dir: Path) -> Pipeline:
-    """Load a skops file, trusting only scikit-learn, NumPy and SciPy types."""
+    """Load a skops file holding only the types ``save`` writes (``modelcheck.SKOPS_ALLOWED``).
+
+    Raises:
+        ModelError: missing or unreadable file, or any other type in it (one line; nothing
+            from the file is constructed before the check).
+    """
     import skops.io as sio
 
+    from claimsift.modelcheck import check_skops
+
     path = Path(model_dir) / MODEL_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise ModelError(f"{model_dir}: no {MODEL_FILE}")
+    trusted = check_skops(path)
     try:
-        untrusted = sio.get_untrusted_types(file=path)
-    except Exception as exc:  # skops raises several types on a corrupt zip
-        raise ModelError(f"{path}: not a readable skops file ({exc})") from None
-    foreign = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
-    if foreign:
-        raise ModelError(f"{path}: refuses to load untrusted types {foreign}")
-    return sio.load(path, trusted=untrusted)
+        pipeline = sio.load(path, trusted=trusted)
+    except Exception as exc:  # a schema that passed the type check can still be inconsistent
+        raise ModelError(f"{path}: not a loadable skops file ({type(exc).__name__})") from None
+    if not isinstance(pipeline, Pipeline):
+        raise ModelError(f"{path}: holds a {type(pipeline).__name__}, not a claimsift TF-IDF pipeline")
+    return pipeline
 
 
 def predict_proba(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:

@@ -186,22 +186,57 @@ def train(
     return {"best_epoch": best_epoch, "history": history, "device": str(device), "dev_probs": best_probs}
 
 
+def load_checked(model_dir: Path):
+    """``(tokenizer, model)`` from a directory that passed ``modelcheck.check_transformer_dir``.
+
+    Only the BERT classes claimsift trains are used (never ``Auto*`` resolution, never remote
+    code, local files only). While loading, stdout goes to stderr and stdin is empty, so a
+    library message can never mix into JSONL output and nothing can wait for an answer.
+    Any failure is one ``ModelError`` line.
+    """
+    import contextlib
+    import io
+    import sys
+
+    from transformers import BertForSequenceClassification, BertTokenizer
+
+    from claimsift.modelcheck import check_transformer_dir
+
+    check_transformer_dir(model_dir)
+    saved_stdin = sys.stdin
+    try:
+        sys.stdin = io.StringIO("")
+        with contextlib.redirect_stdout(sys.stderr):
+            tokenizer = BertTokenizer.from_pretrained(model_dir, trust_remote_code=False, local_files_only=True)
+            model = BertForSequenceClassification.from_pretrained(
+                model_dir, trust_remote_code=False, local_files_only=True, use_safetensors=True, dtype=torch.float32
+            )
+    except Exception as exc:  # transformers and safetensors raise many types; report one line
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise ModelError(f"{model_dir}: cannot load the transformer ({type(exc).__name__}: {first})") from None
+    finally:
+        sys.stdin = saved_stdin
+    if [model.config.id2label.get(i) for i in range(len(LABELS))] != list(LABELS) or model.config.num_labels != len(LABELS):
+        raise ModelError(f"{model_dir}: id2label {model.config.id2label} differs from {list(LABELS)}")
+    n_embed = model.get_input_embeddings().weight.shape[0]
+    if len(tokenizer) != model.config.vocab_size or n_embed != model.config.vocab_size:
+        raise ModelError(f"{model_dir}: tokenizer has {len(tokenizer)} tokens, the model {n_embed}; "
+                         f"tokenizer and weights are from different models")
+    return tokenizer, model
+
+
 class TransformerScorer:
     """A fine-tuned model loaded from ``save_pretrained`` output (safetensors only)."""
 
     def __init__(self, model_dir: Path, batch_size: int = 32, max_length: int = 128):
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
+        from transformers import DataCollatorWithPadding
 
         model_dir = Path(model_dir)
-        if not (model_dir / "model.safetensors").is_file():
+        if not (model_dir / "model.safetensors").exists() and not (model_dir / "model.safetensors").is_symlink():
             raise ModelError(f"{model_dir}: no model.safetensors")
         self.device = pick_device()
-        self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        self.model = AutoModelForSequenceClassification.from_pretrained(
-            model_dir, use_safetensors=True, dtype=torch.float32
-        ).to(self.device)
-        if [self.model.config.id2label[i] for i in range(len(LABELS))] != list(LABELS):
-            raise ModelError(f"{model_dir}: id2label {self.model.config.id2label} differs from {list(LABELS)}")
+        self.tokenizer, self.model = load_checked(model_dir)
+        self.model.to(self.device)
         self.model.eval()
         self.collator = DataCollatorWithPadding(self.tokenizer)
         self.batch_size = batch_size

@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from claimsift.annotations import AnnotationError, align_spans, load_spans
+from claimsift.annotations import AnnotationError, align_spans, document_lengths, label_counts, load_document_spans
 from claimsift.labels import LABELS
 from claimsift.records import load_params, read_jsonl, write_json, write_jsonl
 from claimsift.stages.common import segments_by_doc
@@ -56,23 +56,35 @@ def label_corpus(segments_path: Path, ann_dir: Path, metadata_path: Path, params
         dev_fraction=float(params.get("real_dev_fraction", params["dev_fraction"])),
         test_fraction=float(params.get("real_test_fraction", params["test_fraction"])),
     ))
+    # Every listed document needs a non-empty annotation file, and every span must lie inside its
+    # document's text (read from raw_dir, as the split stage reads it).
+    lengths = document_lengths(Path(params["raw_dir"])) if params.get("raw_dir") else {}
+    for doc in sorted(meta):
+        if doc not in by_doc:
+            load_document_spans(ann_dir, doc, lengths.get(doc))
     records = []
     for doc in sorted(by_doc):
-        ann_path = ann_dir / f"{doc}.jsonl"
-        if not ann_path.is_file():
-            raise AnnotationError(f"{ann_path}: no annotations for document {doc}")
-        spans = load_spans(ann_path)
-        for span in spans:
-            if span.doc != doc:
-                raise AnnotationError(f"{span.source}: span names document {span.doc!r}, file is for {doc!r}")
+        spans = load_document_spans(ann_dir, doc, lengths.get(doc))
         segments = by_doc[doc]
         origin = "seed" if doc in forced else "real" if doc in real else "written"
         for seg, label in zip(segments, align_spans(segments, spans)):
             records.append({**seg.to_dict(), "label": label, "split": doc_splits[doc], "genre": meta[doc]["genre"],
                             "source": meta[doc]["source"] if origin == "real" else origin, "origin": origin})
+    check_labelled_share(records, sorted(by_doc), float(params.get("min_labelled_share", 0.0)))
     labelled = [r for r in records if r["body"] and r["label"] is not None]
     check_no_leakage(doc_splits, labelled, threshold=float(params["leak_threshold"]))
     return records, label_report(records, doc_splits, meta)
+
+
+def check_labelled_share(records: list[dict], docs: list[str], minimum: float) -> None:
+    """Fail when a document's labelled share of body sentences is below ``minimum`` (a deleted
+    annotation line leaves its sentence unlabelled)."""
+    for doc in docs:
+        counts = label_counts(doc, records)
+        if counts["labelled_share"] < minimum:
+            raise AnnotationError(f"{doc}: only {counts['labelled_share']:.0%} of its body sentences are labelled "
+                                  f"({counts['unlabelled']} unlabelled; min_labelled_share is {minimum}); "
+                                  f"an annotation line missing?")
 
 
 def label_report(records: list[dict], doc_splits: dict[str, str], meta: dict[str, dict]) -> dict:
@@ -120,6 +132,7 @@ def label_report(records: list[dict], doc_splits: dict[str, str], meta: dict[str
             }
             for g in genres
         },
+        "per_document": {doc: label_counts(doc, records) for doc in sorted(doc_splits)},
     }
 
 

@@ -1,0 +1,182 @@
+"""Inputs a crawler brings in: each gets one clear line or a correct result, never a traceback,
+a stall or unbounded memory (issue 8, items 5-9). Every input is built here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from claimsift import Classifier
+from claimsift.reader import InputError, decode_bytes, read_bytes
+from claimsift.segment import iter_segments, segment_document
+from claimsift.service import make_server
+from tests.test_classifier import tfidf_dir  # noqa: F401  (fixture)
+from tests.test_service import post
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args: str, stdin=None, preexec_fn=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([sys.executable, "-m", "claimsift.cli", *args], capture_output=stdin is not None or True,
+                          input=stdin, env=env, cwd=ROOT, timeout=120, preexec_fn=preexec_fn)
+
+
+def one_error_line(res: subprocess.CompletedProcess, fragment: str) -> None:
+    err = res.stderr.decode()
+    assert res.returncode == 2, err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("claimsift: error:") and fragment in err, err
+
+
+# --- 5. linear time, bounded memory ------------------------------------------------------------
+
+def traced_peak(fn) -> int:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_streaming_segments_of_many_short_lines_keeps_memory_flat():
+    text = "Short heading line\n" * 50_000  # 950 kB, 50,000 units and segments
+    def consume():
+        n = 0
+        for _ in iter_segments(text, "d"):
+            n += 1
+        assert n == 50_000
+    # the old list-building pass held every line, unit and segment: about 60 MB here
+    assert traced_peak(consume) < 8_000_000
+
+
+def test_quotation_dense_text_does_not_stall(tmp_path):
+    # A stall guard, not a speed test (speed is in bench/segmentation.py): 2 MB of `"x ` took
+    # 31.5 s of CPU with the quadratic attribution slicing and takes about 1 s now, so a
+    # 20 s CPU limit leaves a wide margin either way.
+    import resource
+
+    path = tmp_path / "quotes.txt"
+    path.write_text('"x ' * 666_667, encoding="utf-8")
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_CPU, (20, 20))
+
+    res = cli("segment", str(path), preexec_fn=limit)
+    assert res.returncode == 0, res.stderr.decode()[-300:]
+    assert len(res.stdout.splitlines()) == 1
+
+
+def test_iter_segments_equals_segment_document_on_the_corpus():
+    for path in sorted((ROOT / "data/raw").glob("*.txt"))[:40]:
+        text = path.read_text(encoding="utf-8")
+        assert list(iter_segments(text, path.stem)) == segment_document(text, path.stem)
+
+
+# --- 6. tracebacks instead of one line ----------------------------------------------------------
+
+def test_jsonl_lone_surrogate_is_one_line(tmp_path):
+    batch = tmp_path / "b.jsonl"
+    batch.write_text('{"id": "a", "text": "ok."}\n{"id": "b", "text": "bad \\ud800 text."}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"b.jsonl:2: \"text\" at character 4 holds a lone surrogate"):
+        read_bytes(batch.read_bytes(), str(batch))
+    one_error_line(cli("segment", str(batch)), "lone surrogate")
+
+
+def test_jsonl_nested_100000_deep_is_one_line(tmp_path):
+    batch = tmp_path / "deep.jsonl"
+    batch.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="deep.jsonl:1: JSON nested too deeply"):
+        read_bytes(batch.read_bytes(), str(batch))
+    one_error_line(cli("segment", str(batch)), "nested too deeply")
+
+
+def test_closed_stdin_is_one_line():
+    res = cli("segment", "-", preexec_fn=lambda: os.close(0))
+    one_error_line(res, "stdin: standard input is closed")
+
+
+@pytest.fixture(scope="module")
+def server(tfidf_dir):  # noqa: F811
+    srv = make_server(Classifier.load(tfidf_dir), "127.0.0.1", 0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv.server_port
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_http_surrogate_and_deep_nesting_get_a_response(server):
+    status, body = post(server, b'{"text": "bad \\ud800 text."}')
+    assert status == 422 and "lone surrogate" in body["error"]
+    status, body = post(server, b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    assert status == 400 and "nested too deeply" in body["error"]
+
+
+# --- 7. a few invalid bytes in ASCII text -------------------------------------------------------
+
+ASCII = b"Police arrested 31 people outside the ministry on Tuesday. " * 10
+
+
+def test_few_invalid_bytes_are_refused_with_their_offset(tmp_path):
+    data = ASCII[:300] + b"\xff\xfe\xc3(" + ASCII[:200]
+    with pytest.raises(InputError, match="first invalid byte at offset 300"):
+        decode_bytes(data, "x.txt")
+    damaged_utf8 = "Café déjà vu. ".encode() * 20 + b"\xe9t\xe9"  # valid UTF-8 around it
+    with pytest.raises(InputError, match=f"offset {len(damaged_utf8) - 3}"):
+        decode_bytes(damaged_utf8, "x.txt")
+    path = tmp_path / "x.txt"
+    path.write_bytes(data)
+    one_error_line(cli("segment", str(path)), "offset 300")
+
+
+def test_encoding_errors_replace_is_opt_in_and_said(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_bytes(ASCII[:300] + b"\xff\xfe\xc3(" + ASCII[:200])
+    res = cli("segment", str(path), "--encoding-errors", "replace")
+    assert res.returncode == 0
+    assert "\ufffd" in "".join(json.loads(line)["text"] for line in res.stdout.decode().splitlines())
+    assert "3 invalid UTF-8 sequence(s) replaced by U+FFFD" in res.stderr.decode()
+
+
+def test_real_legacy_text_still_decodes():
+    text = "Le café où Zoë a reçu « la lettre » était fermé. Les élèves étaient déçus. " * 3
+    assert decode_bytes(text.encode("cp1252"), "fr.txt") == text
+
+
+# --- 8. deeply nested HTML ----------------------------------------------------------------------
+
+def test_html_nested_deeper_than_libxml2_gives_its_text():
+    html = ("<html><body>" + "<div>" * 400 + "<p>The court ordered the release of 12 detainees on Monday.</p>"
+            + "</div>" * 400 + "</body></html>")
+    [doc] = read_bytes(html.encode(), "deep.html")
+    assert doc.text == "The court ordered the release of 12 detainees on Monday."
+
+
+# --- 9. classify a huge document in bounded batches --------------------------------------------
+
+def test_cli_classify_streams_in_bounded_batches(tmp_path, tfidf_dir, monkeypatch):  # noqa: F811
+    from claimsift import cli as cli_module
+
+    path = tmp_path / "lines.txt"
+    path.write_text("Police arrested 31 people outside the ministry.\n" * 8_000, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    def run():
+        with open(out, "w", encoding="utf-8") as fh:
+            monkeypatch.setattr(sys, "stdout", fh)
+            assert cli_module.main(["classify", str(path), "--model", str(tfidf_dir)]) == 0
+        monkeypatch.undo()
+
+    Classifier.load(tfidf_dir)  # imports and caches outside the measurement
+    peak = traced_peak(run)
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["index"] for r in records] == list(range(8_000))
+    # holding all 8,000 records and segments at once took about 30 MB
+    assert peak < 12_000_000, peak
