@@ -54,17 +54,31 @@ def cmd_segment(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from claimsift.classifier import Classifier
-    from claimsift.service import make_server
-
-    server = make_server(Classifier.load(args.model), args.host, args.port)
-    print(f"claimsift: serving {args.model} on http://{args.host}:{server.server_port}", file=sys.stderr)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+        from claimsift.httpserver import serve
+        from claimsift.service import Settings, create_app, load_api_keys
+    except ImportError as exc:
+        print(f"claimsift: error: the HTTP service needs the [serve] extra: pip install 'claimsift[serve]' ({exc})",
+              file=sys.stderr)
+        return 2
+    from claimsift.classifier import Classifier
+
+    try:
+        keys = load_api_keys(args.api_keys_file)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"claimsift: error: cannot read API keys file {args.api_keys_file}: {exc}", file=sys.stderr)
+        return 2
+    settings = Settings(
+        max_body_bytes=args.max_body_bytes, max_documents=args.max_documents, max_doc_chars=args.max_doc_chars,
+        request_timeout_s=args.request_timeout, max_queue=args.max_queue, max_wait_ms=args.max_wait_ms,
+        api_keys=keys, cors_origins=tuple(args.cors_origin or ()),
+    )
+    classifier = Classifier.load(args.model, precision=args.precision)
+    app = create_app(classifier, settings)
+    auth = f", {len(keys)} API key(s)" if keys else ", no API keys"
+    print(f"claimsift: serving {args.model} ({classifier.kind}, {classifier.precision}{auth}) on "
+          f"http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    serve(app, args.host, args.port, header_timeout_s=args.header_timeout)
     return 0
 
 
@@ -84,10 +98,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("path")
     s.add_argument("--input-format", choices=formats, default=None)
     s.set_defaults(func=cmd_segment)
-    v = sub.add_parser("serve", help="HTTP service: POST /classify {\"text\": ...}")
+    v = sub.add_parser("serve", help="HTTP service (FastAPI): POST /v1/classify, docs at /docs")
     v.add_argument("--model", default=DEFAULT_MODEL)
-    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto")
+    v.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     v.add_argument("--port", type=int, default=8000)
+    v.add_argument("--api-keys-file", default=None,
+                   help="file with one API key a line; keys also come from $CLAIMSIFT_API_KEYS (comma-separated)")
+    v.add_argument("--cors-origin", action="append", help="allow this browser origin (repeatable; default none)")
+    v.add_argument("--max-body-bytes", type=int, default=2_000_000)
+    v.add_argument("--max-documents", type=int, default=64, help="documents per request")
+    v.add_argument("--max-doc-chars", type=int, default=500_000, help="characters per document")
+    v.add_argument("--request-timeout", type=float, default=60.0, help="seconds per request, body to answer")
+    v.add_argument("--header-timeout", type=float, default=10.0, help="seconds a client has to send its headers")
+    v.add_argument("--max-queue", type=int, default=64, help="requests waiting for the model before 503")
+    v.add_argument("--max-wait-ms", type=float, default=5.0, help="batching wait when idle")
     v.set_defaults(func=cmd_serve)
     return parser
 

@@ -25,7 +25,7 @@ def evaluate(data: Path, models: dict[str, Path], seed_docs: list[str], report_d
     metrics: dict = {}
     pred_records = [{k: r[k] for k in ("doc", "index", "text", "label", "genre")} for r in test]
     for name, model_dir in models.items():
-        classifier = Classifier.load(model_dir)
+        classifier = Classifier.load(model_dir, precision="fp32")  # reports stay reproducible across CPUs
         probs = classifier.predict_proba(test)
         predicted = [LABELS[i] for i in probs.argmax(1)]
         for rec, pred, row in zip(pred_records, predicted, probs):
