@@ -81,7 +81,8 @@ def load_api_keys(path: str | Path | None = None, environ: dict[str, str] | None
 class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str | None = Field(None, pattern=_DOC_ID, description="Echoed back; default: the position, 0-based.")
-    text: str = Field(description="The document. Offsets in the answer index it (for HTML: the extracted text).")
+    text: str = Field(min_length=1, pattern=r"\S",
+                      description="The document (not blank). Offsets in the answer index it (for HTML: the extracted text).")
     format: Literal["text", "markdown", "html"] = "text"
 
 
@@ -142,6 +143,8 @@ def _first_error(exc: RequestValidationError) -> str:
     if e.get("type") == "json_invalid":
         return f"body is not valid JSON ({e.get('ctx', {}).get('error', 'decode error')} at position {e['loc'][-1]})"
     where = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
+    if e.get("type") in ("string_pattern_mismatch", "string_too_short") and where.endswith(".text"):
+        return f"{where}: input is empty or contains only whitespace"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return f"{where}: {e.get('msg', 'invalid')}{more}"
 
@@ -207,7 +210,8 @@ class _LimitsMiddleware:
             if state["started"]:
                 return
             if not state["body_done"] and scope["method"] in ("POST", "PUT", "PATCH"):
-                await self._reply(send, 408, f"request body not received within {s.request_timeout_s:g} s")
+                await self._reply(send, 408, f"request body not received within {s.request_timeout_s:g} s",
+                                  {"Connection": "close"})
             else:
                 await self._reply(send, 503, f"not answered within {s.request_timeout_s:g} s; retry later",
                                   {"Retry-After": str(s.retry_after_s)})
@@ -258,8 +262,6 @@ def create_app(classifier: Classifier, settings: Settings | None = None) -> Fast
     keys = [k.encode("utf-8") for k in settings.api_keys]
 
     def require_key(request: Request, x_api_key: str | None = Depends(key_header)) -> None:
-        if not keys:
-            return
         given = x_api_key
         auth = request.headers.get("authorization", "")
         if given is None and auth[:7].lower() == "bearer ":
@@ -272,7 +274,8 @@ def create_app(classifier: Classifier, settings: Settings | None = None) -> Fast
         if not ok:
             raise HTTPException(401, "missing or invalid API key", headers={"WWW-Authenticate": "Bearer"})
 
-    secured = [Depends(require_key)]
+    # Only a keyed service declares (and enforces) the key, so its OpenAPI schema stays true.
+    secured = [Depends(require_key)] if keys else []
 
     @app.post("/v1/classify", response_model=ClassifyResponse, responses=_ERRORS, dependencies=secured,
               summary="Segment and classify one or many documents")
