@@ -23,6 +23,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/segmentation.py
+	$(BIN)/python bench/http_load.py
 
 clean-venv:
 	rm -rf $(VENV)

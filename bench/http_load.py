@@ -171,7 +171,8 @@ def main() -> None:
         best = min(best, time.perf_counter() - t0)
     reference = n / best
     print(f"# {len(docs)} documents (seed + real GUM/OSE), {n} body sentences; model {args.model} "
-          f"({clf.kind}, {clf.precision}); {os.cpu_count()} CPUs; server and clients on this machine")
+          f"({clf.kind}, {clf.precision}); {os.cpu_count()} CPUs; server and clients on this machine; "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"# classify_many in-process: {reference:.0f} sentences/s (reference)")
     del clf
 
@@ -186,6 +187,7 @@ def main() -> None:
         if args.idle:
             stats, counts = asyncio.run(phase(port, docs, args.clients, args.duration, args.idle))
             p99_idle = report(f"{args.clients} clients + {args.idle} held conns", stats, args.duration, reference)
+            print(f"# load average {os.getloadavg()[0]:.1f}")
             print(f"# held connections: {counts['opened']} opened, {counts['closed_by_server']} closed by the server "
                   f"(header deadline), {counts['refused']} refused; p99 change {p99_idle / p99 - 1:+.0%}")
     finally:
