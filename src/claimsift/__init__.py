@@ -1,15 +1,12 @@
-"""claimsift: label sentences of news and human-rights reports as finding, testimony or argument."""
+"""claimsift: label sentences of news and human-rights reports as finding, testimony or argument.
 
-from claimsift.labels import DEFINITIONS, LABELS
+``from claimsift import Classifier`` is cheap: torch and transformers load only when a
+transformer model does.
+"""
 
-__all__ = ["Classifier", "LABELS", "DEFINITIONS"]
 __version__ = "0.1.0"
 
+from claimsift.classifier import ClassifiedSegment, Classifier  # noqa: E402
+from claimsift.labels import DEFINITIONS, LABELS  # noqa: E402
 
-def __getattr__(name: str):
-    # Lazy: importing claimsift must not pull in torch for the CLI's fast paths.
-    if name == "Classifier":
-        from claimsift.classifier import Classifier
-
-        return Classifier
-    raise AttributeError(name)
+__all__ = ["Classifier", "ClassifiedSegment", "LABELS", "DEFINITIONS", "__version__"]

@@ -13,6 +13,7 @@ import torch
 
 from claimsift.labels import ID2LABEL, LABEL2ID, LABELS
 from claimsift.modelmeta import ModelError
+from claimsift.precision import resolve_precision
 
 
 def base_model_path() -> str:
@@ -252,25 +253,77 @@ def load_checked(model_dir: Path):
 
 
 class TransformerScorer:
-    """A fine-tuned model loaded from ``save_pretrained`` output (safetensors only)."""
+    """A fine-tuned model loaded from ``save_pretrained`` output (safetensors only).
 
-    def __init__(self, model_dir: Path, batch_size: int = 32, max_length: int = 128):
-        from transformers import DataCollatorWithPadding
+    Inference tokenises with the tokenizer directly (no ``datasets``), sorts the texts by token
+    count and pads each batch only to its own longest text, so batching never changes a score
+    beyond float rounding.
 
+    Args:
+        model_dir: directory with ``model.safetensors``, ``config.json`` and the tokenizer.
+        batch_size: texts per forward pass.
+        max_length: tokens per text (longer ones are truncated, as in training).
+        precision: ``auto``, ``fp32`` or ``bf16`` (see :func:`resolve_precision`).
+    """
+
+    def __init__(self, model_dir: Path, batch_size: int = 64, max_length: int = 128, precision: str = "fp32"):
         model_dir = Path(model_dir)
         if not (model_dir / "model.safetensors").exists() and not (model_dir / "model.safetensors").is_symlink():
             raise ModelError(f"{model_dir}: no model.safetensors")
         self.device = pick_device()
+        self.precision = resolve_precision(precision, gpu=self.device.type == "cuda")
         self.tokenizer, self.model = load_checked(model_dir)
         self.model.to(self.device)
+        if self.precision == "bf16":
+            self.model = self.model.to(torch.bfloat16)
         self.model.eval()
-        self.collator = DataCollatorWithPadding(self.tokenizer)
         self.batch_size = batch_size
         self.max_length = max_length
+        self._pad_id = self.tokenizer.pad_token_id or 0
+        self._token_types = "token_type_ids" in self.tokenizer.model_input_names
 
-    def predict_proba(self, texts: Sequence[str], pairs: Sequence[str] | None = None) -> np.ndarray:
-        """Probabilities, shape ``(len(texts), len(LABELS))``, columns in ``LABELS`` order."""
+    def encode(self, texts: Sequence[str | tuple[str, str]]) -> list[list[int]]:
+        """Token ids per text, truncated to ``max_length`` (pairs truncate the longer side first)."""
+        if texts and isinstance(texts[0], tuple):
+            first, second = zip(*texts)
+            enc = self.tokenizer(list(first), list(second), truncation=True, max_length=self.max_length)
+        else:
+            enc = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)
+        if self._token_types:
+            return list(zip(enc["input_ids"], enc["token_type_ids"]))
+        return [(ids, None) for ids in enc["input_ids"]]
+
+    @torch.inference_mode()
+    def _forward(self, rows: list) -> np.ndarray:
+        width = max(len(ids) for ids, _ in rows)
+        input_ids = torch.full((len(rows), width), self._pad_id, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        types = torch.zeros((len(rows), width), dtype=torch.long) if self._token_types else None
+        for i, (ids, tt) in enumerate(rows):
+            input_ids[i, : len(ids)] = torch.tensor(ids)
+            mask[i, : len(ids)] = 1
+            if types is not None and tt is not None:
+                types[i, : len(tt)] = torch.tensor(tt)
+        inputs = {"input_ids": input_ids, "attention_mask": mask}
+        if types is not None:
+            inputs["token_type_ids"] = types
+        logits = self.model(**{k: v.to(self.device) for k, v in inputs.items()}).logits
+        return torch.softmax(logits.float(), dim=-1).cpu().numpy()
+
+    def predict_proba(self, texts: Sequence[str | tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
+        """Probabilities, shape ``(len(texts), len(LABELS))``, columns in ``LABELS`` order.
+
+        ``texts`` are single strings, or ``(text, context)`` pairs for a model trained on pairs;
+        ``batch_size`` overrides the scorer's own for this call.
+        """
+        batch_size = batch_size or self.batch_size
+        out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
         if not texts:
-            return np.zeros((0, len(LABELS)), dtype=np.float32)
-        dataset = _tokenised_dataset(self.tokenizer, texts, None, self.max_length, pairs)
-        return _predict(self.model, dataset, self.collator, self.batch_size, self.device)
+            return out
+        rows = self.encode(texts)
+        # Length-sorted batches keep padding (wasted compute) small; the order is restored after.
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]))
+        for i in range(0, len(order), batch_size):
+            chunk = order[i : i + batch_size]
+            out[chunk] = self._forward([rows[j] for j in chunk])
+        return out

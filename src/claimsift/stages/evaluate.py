@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claimsift.calibration import expected_calibration_error, reliability_bins
+from claimsift.calibration import apply_temperature, expected_calibration_error, reliability_bins
 from claimsift.classifier import Classifier
 from claimsift.evaluation import bootstrap_macro_f1_ci, classification_metrics, confusion
 from claimsift.labels import LABEL2ID, LABELS
@@ -32,9 +32,9 @@ def evaluate(data: Path, models: dict[str, Path], report_dir: Path, predictions:
     metrics: dict = {}
     pred_records = [{k: r.get(k) for k in ("doc", "index", "text", "label", "genre", "source", "origin")} for r in test]
     for name, model_dir in models.items():
-        classifier = Classifier.load(model_dir)
+        classifier = Classifier.load(model_dir, precision="fp32")  # reports stay reproducible across CPUs
         raw = classifier.predict_proba(body, calibrated=False)  # unlabelled ones give context only
-        cal = classifier.predict_proba(body)
+        cal = apply_temperature(raw, classifier.temperature)
         keep = [i for i, r in enumerate(body) if r["label"] is not None]
         raw, cal = raw[keep], cal[keep]
         by_key = {}

@@ -27,7 +27,7 @@ def evaluate_external(corpora_dir: Path, models: dict[str, Path], max_rows: int 
             print(f"external: skipping {name}: {exc.filename} not found")
     report: dict = {"note": "external proxy benchmarks: label mappings are approximations, not the headline"}
     for model_name, model_dir in models.items():
-        classifier = Classifier.load(model_dir)
+        classifier = Classifier.load(model_dir, precision="fp32")  # reproducible across CPUs
         report[model_name] = {}
         for name, (rows, mapping) in data.items():
             probs = classifier.predict_proba([{"text": text} for text, _ in rows])
