@@ -49,6 +49,8 @@ def repro_project(tmp_path_factory):
     (root / "data/agreement/second/doc_00.jsonl").write_text("".join(json.dumps(s) + "\n" for s in spans))
 
     shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
+    (root / "docs").mkdir()
+    shutil.copy(REPO / "docs/datasheet.md", root / "docs/datasheet.md")
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["label"]["test_docs"] = ["doc_00"]
     params["evaluate"]["bootstrap_samples"] = 50
@@ -61,7 +63,8 @@ def repro_project(tmp_path_factory):
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     # dvc.yaml tracks the source files the stages run; link them so dependencies resolve.
     (root / "src").symlink_to(REPO / "src")
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    # PYTHONPATH: the stages run this checkout's code, not whichever checkout is installed editable.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "PYTHONPATH": str(REPO / "src")}
     run(["git", "init", "-q"], root, env)
     run([sys.executable, "-m", "dvc", "init", "-q"], root, env)
     run([sys.executable, "-m", "dvc", "config", "core.analytics", "false"], root, env)
@@ -73,7 +76,7 @@ def repro_project(tmp_path_factory):
 def test_every_stage_ran_and_wrote_its_outputs(repro_project):
     root, out, _, _ = repro_project
     for stage in ("split", "label", "train_tfidf", "train_transformer", "evaluate", "agreement", "external",
-                  "external_newssd"):
+                  "external_newssd", "report"):
         assert f"Running stage '{stage}'" in out
     segments = [json.loads(l) for l in (root / "data/segments/segments.jsonl").read_text().splitlines()]
     raw = {p.stem: p.read_text(encoding="utf-8") for p in (root / "data/raw").iterdir()}
@@ -144,3 +147,35 @@ def test_label_stage_fails_on_bad_annotation(repro_project, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "claimsift.stages.label"], cwd=work, env=env, capture_output=True, text=True)
     assert proc.returncode != 0
     assert "doc_01.jsonl:5: unknown label 'opinion'" in proc.stderr
+
+
+def test_report_stage_wrote_report_headline_and_cards(repro_project):
+    root, _, _, _ = repro_project
+    html = (root / "reports/report.html").read_text(encoding="utf-8")
+    assert "claimsift evaluation report" in html and 'id="headline"' in html and "doc_00" in html
+    headline = json.loads((root / "reports/headline.json").read_text())
+    metrics = json.loads((root / "reports/metrics.json").read_text())
+    for model in ("tfidf", "transformer"):
+        assert headline[model]["real_test"]["macro_f1"] == metrics[model]["real_test"]["macro_f1"]
+        assert [headline[model]["seed"]["ci_low"], headline[model]["seed"]["ci_high"]] == metrics[model]["seed"]["macro_f1_ci95"]
+        card = (root / f"docs/model-cards/{model}.md").read_text(encoding="utf-8")
+        assert card.startswith("---\n") and "model-index:" in card and "[in quote; cue: " in card
+    assert headline["kappa"]["overall"] == json.loads((root / "reports/agreement.json").read_text())["first_vs_second"]["kappa"]
+    curve = (root / "reports/training/plots/metrics/dev_macro_f1.tsv").read_text().splitlines()
+    assert curve[0] == "step\tdev_macro_f1" and [line.split("\t")[0] for line in curve[1:]] == ["1"]  # one epoch
+
+
+def test_only_headline_is_a_dvc_metric_and_plots_have_titles(repro_project):
+    root, _, _, env = repro_project
+    shown = json.loads(run([sys.executable, "-m", "dvc", "metrics", "show", "--json"], root, env).stdout)
+    files = {f for rev in shown.values() for f in rev["data"]}
+    assert files == {"reports/headline.json"}
+    spec = yaml.safe_load((root / "dvc.yaml").read_text())
+    for plot in spec["plots"]:
+        if isinstance(plot, dict):
+            (props,) = plot.values()
+            assert props.get("title"), plot
+        else:
+            assert plot.endswith(".png") and (root / plot).is_file(), plot
+    out = run([sys.executable, "-m", "dvc", "plots", "show", "--json"], root, env).stdout
+    assert "Training loss per epoch" in out and "reliability_transformer_real_test.png" in out

@@ -1,5 +1,5 @@
 """Command line: ``claimsift classify PATH|- [--model DIR] [--format jsonl|table]``,
-``claimsift segment PATH`` and ``claimsift serve``.
+``claimsift segment PATH``, ``claimsift serve`` and ``claimsift export-model MODEL_DIR OUT_DIR``.
 
 Errors (missing or foreign model, empty, binary or oversized input) print one line to stderr
 and exit with code 2.
@@ -96,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     from claimsift.modelmeta import ModelError
     from claimsift.reader import InputError
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["export-model"]:  # its own module and parser (claimsift.export)
+        from claimsift import export
+
+        return export.main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
