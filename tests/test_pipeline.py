@@ -21,6 +21,11 @@ def run(cmd, cwd, env):
     return proc
 
 
+def git_commit(root, env, message):
+    run(["git", "add", "-A"], root, env)
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", message], root, env)
+
+
 @pytest.fixture(scope="module")
 def repro_project(tmp_path_factory):
     from tests.conftest import tiny_corpus_into
@@ -68,6 +73,7 @@ def repro_project(tmp_path_factory):
     run(["git", "init", "-q"], root, env)
     run([sys.executable, "-m", "dvc", "init", "-q"], root, env)
     run([sys.executable, "-m", "dvc", "config", "core.analytics", "false"], root, env)
+    git_commit(root, env, "tiny project")  # DVCLive and `dvc exp` need a commit
     first = run([sys.executable, "-m", "dvc", "repro"], root, env)
     second = run([sys.executable, "-m", "dvc", "repro"], root, env)
     return root, first.stdout, second.stdout, env
@@ -179,3 +185,49 @@ def test_only_headline_is_a_dvc_metric_and_plots_have_titles(repro_project):
             assert plot.endswith(".png") and (root / plot).is_file(), plot
     out = run([sys.executable, "-m", "dvc", "plots", "show", "--json"], root, env).stdout
     assert "Training loss per epoch" in out and "reliability_transformer_real_test.png" in out
+
+
+def git_status(root, env) -> str:
+    return run(["git", "status", "--porcelain"], root, env).stdout
+
+
+def test_experiment_round_trip_returns_to_the_committed_state(repro_project):
+    """README's experiment workflow: run, show, apply, throw away, back to the commit."""
+    root, _, _, env = repro_project
+    dvc = [sys.executable, "-m", "dvc"]
+    if git_status(root, env):
+        git_commit(root, env, "pipeline outputs")
+    committed = (root / "reports/headline.json").read_text()
+    run(dvc + ["exp", "run", "-n", "two-epochs", "-S", "train_transformer.epochs=2"], root, env)
+    assert "train_transformer" in (root / "dvc.lock").read_text()
+    shown = run(dvc + ["exp", "show", "--only-changed", "--csv"], root, env).stdout
+    header = shown.splitlines()[0].split(",")
+    assert len(header) <= 40, header
+    assert "two-epochs" in shown and "train_transformer.epochs" in header
+    # The README's headline columns line.
+    keep = run(dvc + ["exp", "show", "--csv", "--drop", ".*", "--keep",
+                      "Experiment|transformer.real_test.macro_f1|transformer.seed.macro_f1|train_transformer.epochs"],
+               root, env).stdout.splitlines()[0].split(",")
+    assert keep == ["Experiment", "transformer.real_test.macro_f1", "transformer.seed.macro_f1", "train_transformer.epochs"]
+    # Throw the workspace result away, then bring it back with `exp apply`, then go home.
+    run(["git", "checkout", "--", "."], root, env)
+    run(dvc + ["checkout", "-q"], root, env)
+    assert git_status(root, env) == "" and (root / "reports/headline.json").read_text() == committed
+    run(dvc + ["exp", "apply", "two-epochs"], root, env)
+    assert "epochs: 2" in (root / "params.yaml").read_text()
+    run(["git", "checkout", "--", "."], root, env)
+    run(dvc + ["checkout", "-q"], root, env)
+    run(dvc + ["exp", "remove", "two-epochs"], root, env)
+    assert run(dvc + ["exp", "list", "--name-only"], root, env).stdout.strip() == ""
+    assert "Data and pipelines are up to date" in run(dvc + ["status"], root, env).stdout
+    assert git_status(root, env) == ""
+
+
+@pytest.mark.slow
+def test_forced_repro_changes_nothing_tracked(repro_project):
+    """What a clean clone's `make repro` does: every stage again; git must see no change."""
+    root, _, _, env = repro_project
+    if git_status(root, env):
+        git_commit(root, env, "pipeline outputs")
+    run([sys.executable, "-m", "dvc", "repro", "-f"], root, env)
+    assert git_status(root, env) == ""

@@ -27,8 +27,12 @@ def epoch_logger(live_dir: Path):
     callback. ``dvcyaml=None``: the plots are declared in the project's dvc.yaml, not by DVCLive;
     no timestamps and 4-decimal values, so a rerun writes the same bytes."""
     from dvclive import Live
+    from scmrepo.exceptions import SCMError
 
-    live = Live(dir=str(live_dir), save_dvc_exp=False, dvcyaml=None, report=None)
+    try:
+        live = Live(dir=str(live_dir), save_dvc_exp=False, dvcyaml=None, report=None)
+    except SCMError as exc:  # DVCLive 3.49 reads HEAD, which a repository without commits lacks
+        raise SystemExit(f"train_transformer: DVCLive needs a git repository with a commit ({exc})") from None
 
     def on_epoch(record: dict) -> None:
         live.step = int(record["epoch"])
