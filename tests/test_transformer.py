@@ -48,3 +48,17 @@ def test_scorer_probabilities(tiny_model):
 def test_scorer_refuses_missing_weights(tmp_path):
     with pytest.raises(ModelError, match="no model.safetensors"):
         transformer.TransformerScorer(tmp_path)
+
+
+def test_bucketed_order_is_a_permutation_of_similar_length_batches():
+    import random
+
+    from claimsift.transformer import bucketed_order
+
+    lengths = [random.Random(i).randint(5, 120) for i in range(1000)]
+    order = bucketed_order(lengths, 16, random.Random(0), chunk_batches=10)
+    assert sorted(order) == list(range(1000))
+    batches = [order[i : i + 16] for i in range(0, 1000, 16)]
+    spread = sum(max(lengths[j] for j in b) - min(lengths[j] for j in b) for b in batches) / len(batches)
+    assert spread < 20  # random batches of 16 would span about 100 tokens
+    assert order != bucketed_order(lengths, 16, random.Random(1), chunk_batches=10)

@@ -67,6 +67,27 @@ def _batches(dataset, collator, batch_size: int, order: Sequence[int]):
         yield collator([rows[j] for j in range(len(rows))])
 
 
+def bucketed_order(lengths: Sequence[int], batch_size: int, rng: random.Random, chunk_batches: int = 50) -> list[int]:
+    """A shuffled order in which each batch holds examples of similar length.
+
+    The shuffled examples are cut into chunks of ``chunk_batches`` batches, each chunk is sorted
+    by length and cut into batches, and the batches are shuffled: padding (most of the work for
+    short news sentences) shrinks while every epoch still sees a new mix.
+    """
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    size = batch_size * chunk_batches
+    batches = []
+    for i in range(0, len(order), size):
+        chunk = sorted(order[i : i + size], key=lambda j: lengths[j])
+        batches.extend(chunk[k : k + batch_size] for k in range(0, len(chunk), batch_size))
+    # Only the last chunk can leave a short batch; it stays last so that cutting the flat order
+    # every ``batch_size`` examples gives back exactly these batches.
+    full = [b for b in batches if len(b) == batch_size]
+    rng.shuffle(full)
+    return [j for batch in full + [b for b in batches if len(b) < batch_size] for j in batch]
+
+
 def _autocast(device, bf16: bool):
     # bf16 autocast runs the matrix products on AMX (CPU) or tensor cores (GPU); weights stay fp32.
     return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16)
@@ -109,6 +130,7 @@ def train(
     train_pairs: Sequence[str] | None = None,
     dev_pairs: Sequence[str] | None = None,
     on_epoch: Callable[[dict], None] | None = None,
+    threads: int = 0,
 ) -> dict:
     """Fine-tune MiniLM; keep the epoch with the best dev macro-F1; ``save_pretrained`` it.
 
@@ -116,6 +138,8 @@ def train(
         bf16: bf16 autocast for forward and backward (default False; AMX on this CPU).
         train_pairs, dev_pairs: optional second text per example (sentence context).
         on_epoch: called with each epoch's history record (e.g. a DVCLive logger).
+        threads: CPU threads for torch (0 = torch's default). A fixed count keeps float
+            reductions, and so the trained weights, the same from run to run.
 
     Returns:
         ``{"best_epoch": int, "history": [{"epoch", "train_loss", "dev_macro_f1"}], "device": str,
@@ -132,6 +156,8 @@ def train(
             return float(f1_score(y_true, y_pred, average="macro", labels=list(range(len(LABELS))), zero_division=0))
 
     set_seed(seed)
+    if threads:
+        torch.set_num_threads(threads)
     device = pick_device()
     base = base_model_path()
     tokenizer = AutoTokenizer.from_pretrained(base)
@@ -152,12 +178,12 @@ def train(
     steps = epochs * ((len(train_ds) + batch_size - 1) // batch_size)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(warmup_ratio * steps), steps)
     rng = random.Random(seed)
+    lengths = [len(ids) for ids in train_ds["input_ids"]]
     history, best_score, best_state, best_epoch = [], -1.0, None, 0
     bar = tqdm(total=steps, desc="fine-tune", disable=not progress, mininterval=5)
     for epoch in range(1, epochs + 1):
         model.train()
-        order = list(range(len(train_ds)))
-        rng.shuffle(order)
+        order = bucketed_order(lengths, batch_size, rng)
         total_loss = 0.0
         for batch in _batches(train_ds, collator, batch_size, order):
             with _autocast(device, bf16):

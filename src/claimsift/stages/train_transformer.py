@@ -67,6 +67,7 @@ def train_transformer(data: Path, out_dir: Path, params: dict, progress: bool = 
         seed=int(params["seed"]),
         progress=progress,
         bf16=bool(params.get("bf16", False)),
+        threads=int(params.get("threads", 0)),
         train_pairs=[ctx[(r["doc"], r["index"])] for r in train] if pairs else None,
         dev_pairs=[ctx[(r["doc"], r["index"])] for r in dev] if pairs else None,
         on_epoch=on_epoch,
