@@ -37,6 +37,10 @@ class ReportInputs:
     errors_per_set: int = 10
 
 
+class Markup(str):
+    """A string that is already HTML."""
+
+
 def esc(value) -> str:
     """HTML-escape any value."""
     return html.escape(str(value), quote=True)
@@ -53,10 +57,6 @@ def table(headers: Sequence[str], rows: Sequence[Sequence], cls: str = "") -> st
     body = "".join("<tr>" + "".join(f"<td>{c if isinstance(c, Markup) else esc(c)}</td>" for c in row) + "</tr>"
                    for row in rows)
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-class Markup(str):
-    """A string that is already HTML."""
 
 
 def label_chip(name: str) -> Markup:

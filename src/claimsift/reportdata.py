@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 
 from claimsift.evaluation import classification_metrics
 from claimsift.labels import LABELS
+from claimsift.modelmeta import file_sha256 as sha256_file
 
 SET_ORDER = ("real_test", "seed", "synthetic_test")
 SET_TITLES = {"real_test": "real test split", "seed": "seed article", "synthetic_test": "written test split"}
@@ -88,11 +89,6 @@ def label_counts(predictions: Sequence[dict]) -> dict[str, dict[str, int]]:
     for r in predictions:
         counts.setdefault(set_of(r), {lab: 0 for lab in LABELS})[r["label"]] += 1
     return {s: counts[s] for s in SET_ORDER if s in counts}
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 hex digest of one file."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def sha256_tree(paths: Iterable[Path], root: Path | None = None) -> str:

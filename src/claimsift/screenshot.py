@@ -11,7 +11,6 @@ local ones. ``python -m claimsift.screenshot REPORT PNG`` writes the README's pi
 from __future__ import annotations
 
 import argparse
-import hashlib
 import http.server
 import json
 import shutil
@@ -21,6 +20,8 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from claimsift.modelmeta import file_sha256 as sha256_file
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Chromium's own background traffic (updates, sync) is switched off; it is also not initiated by
@@ -105,11 +106,6 @@ def capture(html: Path, png: Path, width: int = 1280, height: int = 2000, timeou
         local = [f"{origin}{p}" for p in handler.paths if p not in ("/report.html", "/favicon.ico")]
         requests = sorted(set(_page_requests(netlog, origin) + local) - {f"{origin}/report.html", f"{origin}/favicon.ico"})
     return Capture(png=png, dom=dom, page_requests=requests, version=version.strip())
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 hex digest of one file."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def main(argv: list[str] | None = None) -> int:
