@@ -57,7 +57,8 @@ def group_metrics(predictions: Sequence[dict], key: str) -> list[dict]:
     whole test split; each row names the set(s) its sentences belong to, n and documents."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in predictions:
-        groups[str(r.get(key) or "unknown")].append(r)
+        value = r.get(key) or ("written for the project" if set_of(r) == "synthetic_test" else "unknown")
+        groups[str(value)].append(r)
     rows = []
     for value in sorted(groups):
         recs = groups[value]
