@@ -69,7 +69,7 @@ def repro_project(tmp_path_factory):
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     # dvc.yaml tracks the source files the stages run; link them so dependencies resolve.
     (root / "src").symlink_to(REPO / "src")
-    # PYTHONPATH: the stages run this checkout's code, not whichever checkout is installed editable.
+    # The stages run as subprocesses: point them at this checkout's code, not the installed one.
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "PYTHONPATH": str(REPO / "src")}
     run(["git", "init", "-q"], root, env)
     run([sys.executable, "-m", "dvc", "init", "-q"], root, env)
