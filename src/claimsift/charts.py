@@ -146,6 +146,8 @@ def svg(spec: dict) -> str:
     """Render a Vega-Lite spec to SVG text offline (vl-convert bundles Vega)."""
     import vl_convert
 
+    # Room around the marks, and no truncated axis or legend labels.
+    spec = {"padding": 8, **spec, "config": {"legend": {"labelLimit": 0}, "axis": {"labelLimit": 0}, **spec.get("config", {})}}
     return vl_convert.vegalite_to_svg(vl_spec=spec)
 
 

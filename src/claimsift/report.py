@@ -83,12 +83,17 @@ def headline_section(inp: ReportInputs) -> str:
             rows.append([model, SET_TITLES[name], Markup(f"<b>{fmt(m['macro_f1'])}</b>"), f"{fmt(low)}–{fmt(high)}",
                          fmt(m["accuracy"]), m["n"], m.get("documents", "—"), f"{m.get('ci_resampled', '')} resampled"])
             ci_rows.append({"set": SET_TITLES[name], "model": model, "macro_f1": m["macro_f1"], "low": low, "high": high})
+    external = inp.external or {}
+    corpora = sorted({c for model in inp.metrics for c in (external.get(model) or {})})
+    for corpus in corpora:
+        for model in inp.metrics:
+            m = (external.get(model) or {}).get(corpus)
+            if m:
+                macro = m.get("macro_f1_present_labels")
+                rows.append([model, f"external: {corpus}", fmt(macro) if macro is not None else "—", "—",
+                             fmt(m.get("accuracy")) if "accuracy" in m else "—", m["n"], "—",
+                             f"proxy; argument-vs-rest F1 {fmt(m['argument_vs_rest']['f1'])}; {m['mapping']}"])
     for model in inp.metrics:
-        for corpus, m in ((inp.external or {}).get(model) or {}).items():
-            macro = m.get("macro_f1_present_labels")
-            rows.append([model, f"external: {corpus}", fmt(macro) if macro is not None else "—", "—",
-                         fmt(m.get("accuracy")) if "accuracy" in m else "—", m["n"], "—",
-                         f"proxy; argument-vs-rest F1 {fmt(m['argument_vs_rest']['f1'])}; {m['mapping']}"])
         ssd = (inp.external_newssd or {}).get(model)
         if isinstance(ssd, dict):
             rows.append([model, "external: NewsSD-ENG", "—", "—", "—", ssd["n"], "—",
@@ -231,6 +236,7 @@ h1 { margin-bottom: .2em; } h2 { border-bottom: 1px solid #ccc; margin-top: 2em;
 table { border-collapse: collapse; margin: .6em 0; font-size: 13px; }
 th, td { border: 1px solid #ddd; padding: 3px 7px; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; } table.errors td:nth-child(3) { max-width: 560px; }
+table.headline td:nth-child(-n+7) { white-space: nowrap; }
 .row { display: flex; flex-wrap: wrap; gap: 1.2em; align-items: flex-start; }
 img.chart { max-width: 100%; }
 .chip { display: inline-block; padding: 0 .45em; border-left: 4px solid; border-radius: 3px; font-weight: 600; }
