@@ -56,7 +56,7 @@ def _tokenised_dataset(tokenizer, texts: Sequence[str], labels: Sequence[str] | 
     if pairs is None:
         fn = lambda batch: tokenizer(batch["text"], truncation=True, max_length=max_length)  # noqa: E731
     else:
-        fn = lambda batch: tokenizer(batch["text"], batch["pair"], truncation="only_second",  # noqa: E731
+        fn = lambda batch: tokenizer(batch["text"], batch["pair"], truncation="longest_first",  # noqa: E731
                                      max_length=max_length)
     return dataset.map(fn, batched=True, remove_columns=[c for c in ("text", "pair") if c in columns])
 
