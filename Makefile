@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.claimsift-installed
 
-.PHONY: repro test bench clean-venv
+.PHONY: repro test bench screenshots clean-venv
 
 # Installs only when pyproject.toml or constraints.txt changed since the last install.
 $(STAMP): pyproject.toml constraints.txt
@@ -24,6 +24,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/segmentation.py
 	$(BIN)/python bench/http_load.py
+
+# The README's picture of reports/report.html (needs Chromium), with the SHA-256 of the metrics
+# it shows in docs/img/report.json; tests/test_screenshot.py checks that hash.
+screenshots: $(STAMP)
+	$(BIN)/python -m claimsift.screenshot reports/report.html docs/img/report.png
 
 clean-venv:
 	rm -rf $(VENV)

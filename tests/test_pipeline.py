@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,11 @@ def run(cmd, cwd, env):
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, f"{cmd} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc
+
+
+def git_commit(root, env, message):
+    run(["git", "add", "-A"], root, env)
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", message], root, env)
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +55,8 @@ def repro_project(tmp_path_factory):
     (root / "data/agreement/second/doc_00.jsonl").write_text("".join(json.dumps(s) + "\n" for s in spans))
 
     shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
+    (root / "docs").mkdir()
+    shutil.copy(REPO / "docs/datasheet.md", root / "docs/datasheet.md")
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["label"]["test_docs"] = ["doc_00"]
     params["evaluate"]["bootstrap_samples"] = 50
@@ -66,6 +74,7 @@ def repro_project(tmp_path_factory):
     run(["git", "init", "-q"], root, env)
     run([sys.executable, "-m", "dvc", "init", "-q"], root, env)
     run([sys.executable, "-m", "dvc", "config", "core.analytics", "false"], root, env)
+    git_commit(root, env, "tiny project")  # DVCLive and `dvc exp` need a commit
     first = run([sys.executable, "-m", "dvc", "repro"], root, env)
     second = run([sys.executable, "-m", "dvc", "repro"], root, env)
     return root, first.stdout, second.stdout, env
@@ -74,7 +83,7 @@ def repro_project(tmp_path_factory):
 def test_every_stage_ran_and_wrote_its_outputs(repro_project):
     root, out, _, _ = repro_project
     for stage in ("split", "label", "train_tfidf", "train_transformer", "evaluate", "agreement", "external",
-                  "external_newssd"):
+                  "external_newssd", "report"):
         assert f"Running stage '{stage}'" in out
     segments = [json.loads(l) for l in (root / "data/segments/segments.jsonl").read_text().splitlines()]
     raw = {p.stem: p.read_text(encoding="utf-8") for p in (root / "data/raw").iterdir()}
@@ -145,3 +154,82 @@ def test_label_stage_fails_on_bad_annotation(repro_project, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "claimsift.stages.label"], cwd=work, env=env, capture_output=True, text=True)
     assert proc.returncode != 0
     assert "doc_01.jsonl:5: unknown label 'opinion'" in proc.stderr
+
+
+def test_report_stage_wrote_report_headline_and_cards(repro_project):
+    root, _, _, _ = repro_project
+    html = (root / "reports/report.html").read_text(encoding="utf-8")
+    assert "claimsift evaluation report" in html and 'id="headline"' in html and "doc_00" in html
+    headline = json.loads((root / "reports/headline.json").read_text())
+    metrics = json.loads((root / "reports/metrics.json").read_text())
+    for model in ("tfidf", "transformer"):
+        assert headline[model]["real_test"]["macro_f1"] == metrics[model]["real_test"]["macro_f1"]
+        assert [headline[model]["seed"]["ci_low"], headline[model]["seed"]["ci_high"]] == metrics[model]["seed"]["macro_f1_ci95"]
+        card = (root / f"docs/model-cards/{model}.md").read_text(encoding="utf-8")
+        assert card.startswith("---\n") and "model-index:" in card and "[in quote; cue: " in card
+    assert headline["kappa"]["overall"] == json.loads((root / "reports/agreement.json").read_text())["first_vs_second"]["kappa"]
+    curve = (root / "reports/training/plots/metrics/dev_macro_f1.tsv").read_text().splitlines()
+    assert curve[0] == "step\tdev_macro_f1" and [line.split("\t")[0] for line in curve[1:]] == ["1"]  # one epoch
+
+
+def test_only_headline_is_a_dvc_metric_and_plots_have_titles(repro_project):
+    root, _, _, env = repro_project
+    shown = json.loads(run([sys.executable, "-m", "dvc", "metrics", "show", "--json"], root, env).stdout)
+    files = {f for rev in shown.values() for f in rev["data"]}
+    assert files == {"reports/headline.json"}
+    spec = yaml.safe_load((root / "dvc.yaml").read_text())
+    for plot in spec["plots"]:
+        if isinstance(plot, dict):
+            (props,) = plot.values()
+            assert props.get("title"), plot
+        else:
+            assert plot.endswith(".png") and (root / plot).is_file(), plot
+    out = run([sys.executable, "-m", "dvc", "plots", "show", "--json"], root, env).stdout
+    assert "Training loss per epoch" in out and "reliability_transformer_real_test.png" in out
+
+
+def git_status(root, env) -> str:
+    return run(["git", "status", "--porcelain"], root, env).stdout
+
+
+def test_experiment_round_trip_returns_to_the_committed_state(repro_project):
+    """README's experiment workflow: run, show, apply, throw away, back to the commit."""
+    root, _, _, env = repro_project
+    dvc = [sys.executable, "-m", "dvc"]
+    if git_status(root, env):
+        git_commit(root, env, "pipeline outputs")
+    committed = (root / "reports/headline.json").read_text()
+    run(dvc + ["exp", "run", "-n", "two-epochs", "-S", "train_transformer.epochs=2"], root, env)
+    assert "train_transformer" in (root / "dvc.lock").read_text()
+    shown = run(dvc + ["exp", "show", "--only-changed", "--csv"], root, env).stdout
+    header = shown.splitlines()[0].split(",")
+    assert len(header) <= 40, header
+    assert "two-epochs" in shown and "train_transformer.epochs" in header
+    # The README's exact `--drop/--keep` line gives just the headline columns.
+    line = next(l for l in (REPO / "README.md").read_text().splitlines() if l.startswith("dvc exp show --drop"))
+    args = shlex.split(line.split("  #")[0])
+    keep = args[args.index("--keep") + 1].split("|")
+    header = run(dvc + args[1:] + ["--csv"], root, env).stdout.splitlines()[0].split(",")
+    assert header == keep, (header, keep)
+    # Throw the workspace result away, then bring it back with `exp apply`, then go home.
+    run(["git", "checkout", "--", "."], root, env)
+    run(dvc + ["checkout", "-q"], root, env)
+    assert git_status(root, env) == "" and (root / "reports/headline.json").read_text() == committed
+    run(dvc + ["exp", "apply", "two-epochs"], root, env)
+    assert "epochs: 2" in (root / "params.yaml").read_text()
+    run(["git", "checkout", "--", "."], root, env)
+    run(dvc + ["checkout", "-q"], root, env)
+    run(dvc + ["exp", "remove", "two-epochs"], root, env)
+    assert run(dvc + ["exp", "list", "--name-only"], root, env).stdout.strip() == ""
+    assert "Data and pipelines are up to date" in run(dvc + ["status"], root, env).stdout
+    assert git_status(root, env) == ""
+
+
+@pytest.mark.slow
+def test_forced_repro_changes_nothing_tracked(repro_project):
+    """What a clean clone's `make repro` does: every stage again; git must see no change."""
+    root, _, _, env = repro_project
+    if git_status(root, env):
+        git_commit(root, env, "pipeline outputs")
+    run([sys.executable, "-m", "dvc", "repro", "-f"], root, env)
+    assert git_status(root, env) == ""

@@ -1,4 +1,5 @@
-"""Command line: ``claimsift classify|batch|segment PATH... | -`` and ``claimsift serve``.
+"""Command line: ``claimsift classify|batch|segment PATH... | -``, ``claimsift serve`` and
+``claimsift export-model MODEL_DIR OUT_DIR``.
 
 Inputs are files, globs (``'data/*.html'``, expanded here when the shell did not) or ``-`` for
 standard input; JSONL batches hold one document a line. The model loads once and documents
@@ -265,12 +266,19 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--max-queue", type=int, default=64, help="requests waiting for the model before 503")
     v.add_argument("--max-wait-ms", type=float, default=5.0, help="batching wait when idle")
     v.set_defaults(func=cmd_serve)
+    # Listed for --help only: main() hands export-model to claimsift.export before parsing.
+    sub.add_parser("export-model", help="bundle a model with its card and file manifest: MODEL_DIR OUT_DIR")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     from claimsift.modelmeta import ModelError
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["export-model"]:  # its own module and parser (claimsift.export)
+        from claimsift import export
+
+        return export.main(argv[1:])
     args = build_parser().parse_args(argv)  # argparse itself exits 2 on a usage error
     if args.command == "batch" and args.input_format is None and args.paths == ["-"]:
         args.input_format = "jsonl"

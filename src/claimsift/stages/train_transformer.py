@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Callable
 
 from claimsift import transformer
 from claimsift.calibration import fit_temperature
@@ -21,8 +22,31 @@ def context_lookup(data: Path) -> dict[tuple[str, int], str]:
     return {(r["doc"], r["index"]): c for r, c in zip(body, neighbour_context(body))}
 
 
-def train_transformer(data: Path, out_dir: Path, params: dict, progress: bool = True) -> dict:
-    """Fine-tune and save (safetensors + tokenizer + metadata); returns the metadata."""
+def epoch_logger(live_dir: Path):
+    """A DVCLive logger for per-epoch curves (train loss, dev macro-F1), and its ``on_epoch``
+    callback. ``dvcyaml=None``: the plots are declared in the project's dvc.yaml, not by DVCLive;
+    no timestamps and 4-decimal values, so a rerun writes the same bytes."""
+    from dvclive import Live
+    from scmrepo.exceptions import SCMError
+
+    try:
+        live = Live(dir=str(live_dir), save_dvc_exp=False, dvcyaml=None, report=None)
+    except SCMError as exc:  # DVCLive 3.49 reads HEAD, which a repository without commits lacks
+        raise SystemExit(f"train_transformer: DVCLive needs a git repository with a commit ({exc})") from None
+
+    def on_epoch(record: dict) -> None:
+        live.step = int(record["epoch"])
+        live.log_metric("train_loss", round(float(record["train_loss"]), 4))
+        live.log_metric("dev_macro_f1", round(float(record["dev_macro_f1"]), 4))
+        live.make_summary()
+
+    return live, on_epoch
+
+
+def train_transformer(data: Path, out_dir: Path, params: dict, progress: bool = True,
+                      on_epoch: Callable[[dict], None] | None = None) -> dict:
+    """Fine-tune and save (safetensors + tokenizer + metadata); returns the metadata.
+    ``on_epoch`` receives each epoch's history record (see :func:`epoch_logger`)."""
     train, dev = training_sets(data, params)
     limit = params.get("max_train_examples")
     if limit:  # a tiny budget for smoke tests; a seeded sample keeps every label likely present
@@ -46,6 +70,7 @@ def train_transformer(data: Path, out_dir: Path, params: dict, progress: bool = 
         threads=int(params.get("threads", 0)),
         train_pairs=[ctx[(r["doc"], r["index"])] for r in train] if pairs else None,
         dev_pairs=[ctx[(r["doc"], r["index"])] for r in dev] if pairs else None,
+        on_epoch=on_epoch,
     )
     dev_probs = result.pop("dev_probs")
     temperature = fit_temperature(dev_probs, [LABEL2ID[r["label"]] for r in dev])
@@ -59,7 +84,9 @@ def train_transformer(data: Path, out_dir: Path, params: dict, progress: bool = 
 
 def main() -> None:
     params = load_params("train_transformer")
-    meta = train_transformer(Path(params["data"]), Path(params["out"]), params)
+    live, on_epoch = epoch_logger(Path(params.get("curves", "reports/training")))
+    meta = train_transformer(Path(params["data"]), Path(params["out"]), params, on_epoch=on_epoch)
+    live.end()
     print(f"train_transformer: best epoch {meta['training']['best_epoch']} history {meta['training']['history']}")
 
 
