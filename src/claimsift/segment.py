@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import functools
 import heapq
+import itertools
 import re
 from typing import Iterable, Iterator
 from dataclasses import dataclass
@@ -679,7 +680,7 @@ def iter_segments(text: str, doc_id: str = "doc", hints: list[LineHints] | None 
     unit by unit by the page model (one extra pass, one reason per unit kept).
     """
     reasons = None
-    if hints is not None or looks_like_page(_strip_md(text[us:ue].strip()) for us, ue, _p in _units(text)):
+    if hints is not None or _copied_page(text):
         units = list(_units(text))
         reasons = _page_reasons(text, units, rule_reasons(text, units), hints)
     return _with_quotes(text, _raw_segments(text, reasons), doc_id)
@@ -688,6 +689,18 @@ def iter_segments(text: str, doc_id: str = "doc", hints: list[LineHints] | None 
 # A pure function of its arguments; repeated lines (page boilerplate, a million identical short
 # lines) are classified once.
 _classify_unit_cached = functools.lru_cache(maxsize=4096)(_classify_unit)
+
+
+MAX_PAGE_UNITS = 20_000
+"""Plain text with more lines than this is never weighed as a copied web page: real pages have a
+few thousand at most, and the page model holds features for every unit (memory stays bounded on
+a million short lines)."""
+
+
+def _copied_page(text: str) -> bool:
+    """Strong evidence that plain ``text`` is a copied web page (see ``pagetext.looks_like_page``)."""
+    head = list(itertools.islice((_strip_md(text[us:ue].strip()) for us, ue, _p in _units(text)), MAX_PAGE_UNITS + 1))
+    return len(head) <= MAX_PAGE_UNITS and looks_like_page(head)
 
 
 def _raw_segments(text: str, reasons: list[str | None] | None = None) -> Iterator[tuple[int, int, str | None, int, bool]]:
