@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--max-queue", type=int, default=64, help="requests waiting for the model before 503")
     v.add_argument("--max-wait-ms", type=float, default=5.0, help="batching wait when idle")
     v.set_defaults(func=cmd_serve)
+    from claimsift.batch_cli import add_batch_command  # batch jobs: their own module
+
+    add_batch_command(sub, DEFAULT_MODEL)
     return parser
 
 
