@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from claimsift.batchio import (
-    DEFAULT_MAX_DOC_BYTES, BatchError, ErrorWriter, InputRow, OutputWriter, count_rows, input_kind, iter_rows,
+    DEFAULT_MAX_DOC_BYTES, BatchError, ErrorWriter, check_input_file, InputRow, OutputWriter, count_rows, input_kind, iter_rows,
 )
 
 __all__ = ["BatchResult", "BatchError", "default_errors_path", "parts_dir", "run_local", "DEFAULT_CHUNK_ROWS"]
@@ -69,6 +69,7 @@ def check_paths(input_path: Path, output: Path, errors_path: Path) -> str:
     """Validate the job's paths up front; returns the output kind. Raises :class:`BatchError`."""
     input_kind(input_path)
     kind = input_kind(output)
+    check_input_file(input_path)
     if input_path.resolve() in (output.resolve(), errors_path.resolve()):
         raise BatchError(f"{output}: the output or errors file would overwrite the input")
     if not output.parent.is_dir():

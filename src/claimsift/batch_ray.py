@@ -175,8 +175,6 @@ def run_ray(
     errors_path = Path(errors_path) if errors_path else default_errors_path(output)
     kind = check_paths(input_path, output, errors_path)
     count_rows(input_path)  # checks existence and a Parquet file's columns before Ray starts
-    if not input_path.is_file():
-        raise BatchError(f"{input_path}: no such file")
     if output.exists() and not overwrite:
         raise BatchError(f"{output} exists; pass --overwrite to replace it")
     if not Path(model, "claimsift.json").is_file():

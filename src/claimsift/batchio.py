@@ -22,7 +22,7 @@ from claimsift.labels import LABELS
 from claimsift.reader import MAX_INPUT_BYTES, InputError, decode_bytes, html_main_text
 
 __all__ = [
-    "FORMATS", "InputRow", "BatchError", "input_kind", "count_rows", "iter_rows", "jsonl_splits",
+    "FORMATS", "InputRow", "BatchError", "input_kind", "check_input_file", "count_rows", "iter_rows", "jsonl_splits",
     "OutputWriter", "ErrorWriter", "DEFAULT_MAX_DOC_BYTES",
 ]
 
@@ -58,7 +58,8 @@ def input_kind(path: str | Path) -> str:
     raise BatchError(f"{path}: unknown file type {suffix or '(none)'!r}; use .jsonl or .parquet")
 
 
-def _check_input_file(path: Path) -> None:
+def check_input_file(path: Path) -> None:
+    """Raise :class:`BatchError` unless ``path`` is an existing file."""
     if not path.exists():
         raise BatchError(f"{path}: no such file")
     if path.is_dir():
@@ -68,7 +69,7 @@ def _check_input_file(path: Path) -> None:
 def _parquet_file(path: Path):
     import pyarrow.parquet as pq
 
-    _check_input_file(path)
+    check_input_file(path)
     try:
         pf = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for non-Parquet bytes
@@ -197,7 +198,7 @@ def iter_rows(path: str | Path, max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES,
     want = want or (lambda _row: True)
     if input_kind(path) == "parquet":
         return _iter_parquet(path, max_doc_bytes, want)
-    _check_input_file(path)
+    check_input_file(path)
     return _iter_jsonl(path, max_doc_bytes, want)
 
 
