@@ -161,21 +161,6 @@ def cmd_classify(args) -> int:
     return run.finish()
 
 
-def cmd_batch(args) -> int:
-    from claimsift.language import english_warning
-
-    classifier = _load(args)
-    run = _Run(args)
-    for doc, records in _classified(run, classifier, args.batch_size):
-        warning = english_warning(doc.text, doc.doc_id)
-        record = {"id": doc.doc_id, "format": doc.format, "segments": [r.to_dict() for r in records],
-                  "warnings": [warning] if warning else []}
-        if doc.format == "html":
-            record["text"] = doc.text
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return run.finish()
-
-
 def cmd_segment(args) -> int:
     from claimsift.segment import iter_segments
 
@@ -242,12 +227,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one JSON object per document with the text the offsets index (useful for HTML)")
     c.add_argument("--batch-size", type=int, default=None, help="sentences per forward pass")
     c.set_defaults(func=cmd_classify)
-    b = sub.add_parser("batch", help="classify documents (JSONL batches by default on stdin): one JSON line per "
-                                     "document, as the HTTP API answers")
-    _inputs(b)
-    _model(b)
-    b.add_argument("--batch-size", type=int, default=None, help="sentences per forward pass")
-    b.set_defaults(func=cmd_batch)
     s = sub.add_parser("segment", help="print segments with body flags and offsets (no model needed)")
     _inputs(s)
     s.set_defaults(func=cmd_segment)
@@ -266,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--max-queue", type=int, default=64, help="requests waiting for the model before 503")
     v.add_argument("--max-wait-ms", type=float, default=5.0, help="batching wait when idle")
     v.set_defaults(func=cmd_serve)
+    from claimsift.batch_cli import add_batch_command  # corpus jobs: their own module
+
+    add_batch_command(sub, default_model_dir)
     # Listed for --help only: main() hands export-model to claimsift.export before parsing.
     sub.add_parser("export-model", help="bundle a model with its card and file manifest: MODEL_DIR OUT_DIR")
     return parser
@@ -280,8 +262,6 @@ def main(argv: list[str] | None = None) -> int:
 
         return export.main(argv[1:])
     args = build_parser().parse_args(argv)  # argparse itself exits 2 on a usage error
-    if args.command == "batch" and args.input_format is None and args.paths == ["-"]:
-        args.input_format = "jsonl"
     try:
         return args.func(args)
     except (ModelError, UsageError) as exc:

@@ -11,6 +11,7 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
+from claimsift import distributed
 from claimsift.labels import ID2LABEL, LABEL2ID, LABELS
 from claimsift.modelmeta import ModelError
 from claimsift.precision import resolve_precision
@@ -159,7 +160,8 @@ def train(
     set_seed(seed)
     if threads:
         torch.set_num_threads(threads)
-    device = pick_device()
+    par = distributed.setup(pick_device())  # one process, or a rank of `accelerate launch`
+    device = par.device
     base = base_model_path()
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(
@@ -176,7 +178,8 @@ def train(
         {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(groups, lr=learning_rate)
-    steps = epochs * ((len(train_ds) + batch_size - 1) // batch_size)
+    model, optimizer = par.prepare(model, optimizer)
+    steps = epochs * ((par.shard_size(len(train_ds)) + batch_size - 1) // batch_size)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(warmup_ratio * steps), steps)
     rng = random.Random(seed)
     lengths = [len(ids) for ids in train_ds["input_ids"]]
@@ -184,19 +187,19 @@ def train(
     bar = tqdm(total=steps, desc="fine-tune", disable=not progress, mininterval=5)
     for epoch in range(1, epochs + 1):
         model.train()
-        order = bucketed_order(lengths, batch_size, rng)
+        order = par.shard(bucketed_order(lengths, batch_size, rng))
         total_loss = 0.0
         for batch in _batches(train_ds, collator, batch_size, order):
             with _autocast(device, bf16):
                 loss = model(**{k: v.to(device) for k, v in batch.items()}).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            par.backward(loss)
+            par.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
             total_loss += loss.item() * len(batch["labels"])
             bar.update(1)
-        probs = _predict(model, dev_ds, collator, 64, device, bf16)
+        probs = _predict(par.unwrap(model), dev_ds, collator, 64, device, bf16)
         dev_f1 = score_fn(dev_y, probs.argmax(1).tolist())
         history.append({"epoch": epoch, "train_loss": round(total_loss / len(train_ds), 6), "dev_macro_f1": round(dev_f1, 6)})
         if on_epoch is not None:
@@ -204,12 +207,15 @@ def train(
         bar.set_postfix(epoch=epoch, dev_macro_f1=f"{dev_f1:.3f}")
         if dev_f1 > best_score:
             best_score, best_epoch, best_probs = dev_f1, epoch, probs
-            best_state = copy.deepcopy({k: v.detach().cpu() for k, v in model.state_dict().items()})
+            best_state = copy.deepcopy({k: v.detach().cpu() for k, v in par.unwrap(model).state_dict().items()})
     bar.close()
+    model = par.unwrap(model)
     model.load_state_dict(best_state)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(out_dir, safe_serialization=True)
-    tokenizer.save_pretrained(out_dir)
+    if par.is_main:  # under `accelerate launch`, rank 0 saves
+        out_dir.mkdir(parents=True, exist_ok=True)
+        model.save_pretrained(out_dir, safe_serialization=True)
+        tokenizer.save_pretrained(out_dir)
+    par.wait()
     return {"best_epoch": best_epoch, "history": history, "device": str(device), "dev_probs": best_probs}
 
 

@@ -8,6 +8,7 @@ from typing import Callable
 
 from claimsift import transformer
 from claimsift.calibration import fit_temperature
+from claimsift.distributed import is_main_process
 from claimsift.features import model_input, neighbour_context
 from claimsift.labels import LABEL2ID
 from claimsift.modelmeta import write_metadata
@@ -72,6 +73,8 @@ def train_transformer(data: Path, out_dir: Path, params: dict, progress: bool = 
         dev_pairs=[ctx[(r["doc"], r["index"])] for r in dev] if pairs else None,
         on_epoch=on_epoch,
     )
+    if not is_main_process():  # other ranks of `accelerate launch`: rank 0 writes the metadata
+        return {"training": {k: v for k, v in result.items() if k != "dev_probs"}}
     dev_probs = result.pop("dev_probs")
     temperature = fit_temperature(dev_probs, [LABEL2ID[r["label"]] for r in dev])
     return write_metadata(
