@@ -203,6 +203,13 @@ def test_reader_page_shows_what_the_api_returns(server, chromium, tmp_path):
         tip = b.evaluate("document.querySelector('#article .cs-tip').hidden ? null : document.querySelector('#article .cs-tip').textContent")
         assert tip and all(f"{name} {seg['scores'][name]:.2f}" in tip for name in LABELS)
         assert b.evaluate("document.getElementById('detail').textContent") == tip
+        b.key("Home", key_code=36)  # non-body text: its reason
+        first = segments[0]
+        assert not first["body"] and b.evaluate("document.querySelector('#article .cs-tip').textContent") == (
+            f"Not article body: {first['reason']}")
+        quoted = next(s for s in segments if s["speaker"])  # quotation context
+        b.evaluate(f"document.querySelector('#article .cs-seg[data-index=\"{quoted['index']}\"]').focus()")
+        assert f"speaker: {quoted['speaker']}" in b.evaluate("document.querySelector('#article .cs-tip').textContent")
         b.key("End", key_code=35)
         assert b.evaluate("document.activeElement.dataset.index") == str(segments[-1]["index"])
         assert b.evaluate("document.querySelectorAll('#article [tabindex=\"0\"]').length") == 1  # one tab stop
@@ -245,6 +252,29 @@ def test_pasted_markup_is_shown_as_text_and_never_runs(server, chromium):
         assert b.evaluate("document.querySelector('#article .cs-text').textContent.replace(/[FTA]\\??(finding|testimony|argument)(, unsure)?: |not body, \\w+: /g, '')") == HOSTILE
         check_drawn(b.evaluate(DRAWN), segments, 0.6)
         assert not [u for u in b.requests() if u.endswith("/x")]
+        assert b.errors() == []
+
+
+def test_opened_html_file_is_classified_as_html(server, chromium, tmp_path):
+    page = tmp_path / "story.html"
+    page.write_text("<html><head><title>t</title></head><body><nav>Home | World</nav><article><h1>Prison audit</h1>"
+                    "<p>The audit counted 412 prisoners in a wing built for 150.</p><p>This ruling is a disgrace and "
+                    "must be overturned.</p></article></body></html>", encoding="utf-8")
+    r = httpx.post(f"{server}/v1/classify", json={"documents": [{"id": "pasted", "text": page.read_text(), "format": "html"}]})
+    doc = r.json()["documents"][0]
+    with Browser(chromium) as b:
+        open_page(b, server)
+        node = b.page("DOM.querySelector", nodeId=b.page("DOM.getDocument")["root"]["nodeId"], selector="#file")["nodeId"]
+        b.page("DOM.setFileInputFiles", files=[str(page)], nodeId=node)
+        b.wait_for("document.getElementById('status').textContent === 'Loaded story.html.'")
+        assert b.evaluate("document.getElementById('format').value") == "html"
+        b.click("#classify")
+        b.wait_for("document.getElementById('result').dataset.state === 'done'")
+        check_drawn(b.evaluate(DRAWN), doc["segments"], 0.6)
+        # The article shown is the extracted text the offsets index, not the markup.
+        shown = b.evaluate("[...document.querySelector('#article .cs-text').childNodes].map(n => n.nodeType === 3 ? "
+                           "n.textContent : n.lastChild.textContent).join('')")
+        assert shown == doc["text"] and "<" not in shown
         assert b.errors() == []
 
 
