@@ -1,56 +1,181 @@
-"""Command line: ``claimsift classify PATH|- [--model DIR] [--format jsonl|table]``,
-``claimsift segment PATH`` and ``claimsift serve``.
+"""Command line: ``claimsift classify|batch|segment PATH... | -`` and ``claimsift serve``.
 
-Errors (missing or foreign model, empty, binary or oversized input) print one line to stderr
-and exit with code 2.
+Inputs are files, globs (``'data/*.html'``, expanded here when the shell did not) or ``-`` for
+standard input; JSONL batches hold one document a line. The model loads once and documents
+stream through ``Classifier.classify_many``.
+
+Exit codes (the same for ``classify``, ``batch`` and ``segment``):
+
+* 0 every input was classified (or segmented);
+* 1 some input was refused (each named on stderr with the reason); the rest were processed
+  and written;
+* 2 usage error, or no usable model.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
+import itertools
 import json
 import os
 import sys
+from pathlib import Path
+from typing import Callable, Iterator
 
-DEFAULT_MODEL = os.environ.get("CLAIMSIFT_MODEL", "models/transformer")
+from claimsift import __version__
+
+MODEL_ENV = "CLAIMSIFT_MODEL"
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+FORMATS = ["text", "markdown", "html", "jsonl"]
 
 
-def _print_table(records, out) -> None:
-    for r in records:
-        label = r.label or f"({r.reason or 'non-body'})"
-        conf = f"{max(r.scores.values()):.2f}" if r.scores else "    "
-        text = r.text if len(r.text) <= 100 else r.text[:97] + "..."
-        out.write(f"{r.doc}\t{r.index:>4}\t{label:<14}\t{conf}\t{text}\n")
+class UsageError(Exception):
+    """Bad arguments or no usable model: exit code 2."""
+
+
+def default_model_dir() -> Path:
+    """``$CLAIMSIFT_MODEL``, else ``models/transformer`` of the claimsift project the working
+    directory is in, else of the checkout this package runs from; ``UsageError`` if none."""
+    if os.environ.get(MODEL_ENV):
+        return Path(os.environ[MODEL_ENV])
+    here = Path.cwd().resolve()
+    package_checkout = Path(__file__).resolve().parents[2]
+    for root in [here, *here.parents, package_checkout]:
+        if (root / "dvc.yaml").is_file() and (root / "src" / "claimsift").is_dir():
+            model = root / "models" / "transformer"
+            if (model / "claimsift.json").is_file():
+                return model
+            raise UsageError(f"no trained model in {model}: run `dvc repro` in {root}, or pass --model DIR "
+                             f"or set {MODEL_ENV}=DIR to a model directory")
+    raise UsageError(f"no model given: pass --model DIR or set {MODEL_ENV}=DIR to a trained model directory "
+                     "(see README, 'Get a trained model')")
+
+
+def expand_inputs(patterns: list[str], refuse: Callable[[str], None]) -> list[str]:
+    """Paths in order: ``-`` kept, globs expanded (sorted), a glob matching nothing refused."""
+    paths: list[str] = []
+    for pattern in patterns:
+        if pattern != "-" and glob.has_magic(pattern) and not Path(pattern).exists():
+            matches = sorted(glob.glob(pattern, recursive=True))
+            if not matches:
+                refuse(f"{pattern}: no file matches")
+            paths += matches
+        else:
+            paths.append(pattern)
+    if paths.count("-") > 1:
+        raise UsageError("standard input (-) given more than once")
+    return paths
+
+
+class _Run:
+    """Shared state of one ``classify``/``batch``/``segment`` run: refusals and progress."""
+
+    def __init__(self, args):
+        self.refused = 0
+        self.quiet = args.quiet
+        self.paths = expand_inputs(args.paths, self.refuse)
+        self.format = args.input_format
+        self.bar = None
+        if not self.quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=len(self.paths), unit="file", desc="claimsift", file=sys.stderr, leave=False)
+
+    def refuse(self, message: str) -> None:
+        self.refused += 1
+        print(f"claimsift: refused: {message}", file=sys.stderr, flush=True)
+
+    def warn(self, message: str) -> None:
+        if not self.quiet:
+            print(f"claimsift: warning: {message}", file=sys.stderr, flush=True)
+
+    def documents(self) -> Iterator:
+        """Documents of every readable input, lazily; unreadable inputs are refused and skipped."""
+        from claimsift.language import english_warning
+        from claimsift.reader import InputError, read_document
+
+        for path in self.paths:
+            try:
+                docs = read_document(path, self.format)
+            except InputError as exc:
+                self.refuse(str(exc))
+                docs = []
+            for doc in docs:
+                warning = english_warning(doc.text, doc.doc_id)
+                if warning:
+                    self.warn(warning)
+                yield doc
+            if self.bar is not None:
+                self.bar.update(1)
+
+    def finish(self) -> int:
+        if self.bar is not None:
+            self.bar.close()
+        return EXIT_REFUSED if self.refused else EXIT_OK
+
+
+def _load(args):
+    from claimsift.classifier import Classifier
+
+    try:
+        return Classifier.load(args.model or default_model_dir(), precision=args.precision)
+    except ValueError as exc:  # a precision the model does not take
+        raise UsageError(str(exc)) from None
+
+
+def _classified(run: _Run, classifier, batch_size: int | None) -> Iterator[tuple[object, list]]:
+    """(document, segments) pairs in input order, streamed through ``classify_many``."""
+    for_texts, for_ids, for_results = itertools.tee(run.documents(), 3)
+    results = classifier.classify_many((d.text for d in for_texts), (d.doc_id for d in for_ids),
+                                       batch_size=batch_size)
+    return zip(for_results, results)
 
 
 def cmd_classify(args) -> int:
-    from claimsift.classifier import Classifier
-    from claimsift.reader import read_document
-
-    documents = read_document(args.path, args.input_format)  # read first: a bad input fails fast
-    classifier = Classifier.load(args.model)
+    classifier = _load(args)  # before reading: an unusable model is exit 2 at once
+    run = _Run(args)
     out = sys.stdout
-    for doc in documents:
-        records = classifier.classify(doc.text, doc.doc_id)
-        if args.format == "table":
-            _print_table(records, out)
+    table = None
+    if args.format == "table":
+        from claimsift.table import TableWriter
+
+        table = TableWriter(out)
+    for doc, records in _classified(run, classifier, args.batch_size):
+        if table is not None:
+            table.write(records)
         elif args.with_text:
             out.write(json.dumps({"doc": doc.doc_id, "format": doc.format, "text": doc.text,
                                   "segments": [r.to_dict() for r in records]}, ensure_ascii=False) + "\n")
         else:
             for r in records:
                 out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
-    return 0
+    return run.finish()
+
+
+def cmd_batch(args) -> int:
+    from claimsift.language import english_warning
+
+    classifier = _load(args)
+    run = _Run(args)
+    for doc, records in _classified(run, classifier, args.batch_size):
+        warning = english_warning(doc.text, doc.doc_id)
+        record = {"id": doc.doc_id, "format": doc.format, "segments": [r.to_dict() for r in records],
+                  "warnings": [warning] if warning else []}
+        if doc.format == "html":
+            record["text"] = doc.text
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return run.finish()
 
 
 def cmd_segment(args) -> int:
-    from claimsift.reader import read_document
     from claimsift.segment import segment_document
 
-    for doc in read_document(args.path, args.input_format):
+    run = _Run(args)
+    for doc in run.documents():
         for seg in segment_document(doc.text, doc.doc_id):
             sys.stdout.write(json.dumps(seg.to_dict(), ensure_ascii=False) + "\n")
-    return 0
+    return run.finish()
 
 
 def cmd_serve(args) -> int:
@@ -58,49 +183,64 @@ def cmd_serve(args) -> int:
         from claimsift.httpserver import serve
         from claimsift.service import Settings, create_app, load_api_keys
     except ImportError as exc:
-        print(f"claimsift: error: the HTTP service needs the [serve] extra: pip install 'claimsift[serve]' ({exc})",
-              file=sys.stderr)
-        return 2
-    from claimsift.classifier import Classifier
-
+        raise UsageError(f"the HTTP service needs the [serve] extra: pip install 'claimsift[serve]' ({exc})") from None
     try:
         keys = load_api_keys(args.api_keys_file)
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"claimsift: error: cannot read API keys file {args.api_keys_file}: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(f"cannot read API keys file {args.api_keys_file}: {exc}") from None
     settings = Settings(
         max_body_bytes=args.max_body_bytes, max_documents=args.max_documents, max_doc_chars=args.max_doc_chars,
         request_timeout_s=args.request_timeout, max_queue=args.max_queue, max_wait_ms=args.max_wait_ms,
         api_keys=keys, cors_origins=tuple(args.cors_origin or ()),
     )
-    classifier = Classifier.load(args.model, precision=args.precision)
+    classifier = _load(args)
     app = create_app(classifier, settings)
     auth = f", {len(keys)} API key(s)" if keys else ", no API keys"
-    print(f"claimsift: serving {args.model} ({classifier.kind}, {classifier.precision}{auth}) on "
-          f"http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    print(f"claimsift: serving {args.model or default_model_dir()} ({classifier.kind}, {classifier.precision}{auth}) "
+          f"on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
     serve(app, args.host, args.port, header_timeout_s=args.header_timeout)
-    return 0
+    return EXIT_OK
+
+
+def _inputs(p: argparse.ArgumentParser, default_format: str | None = None) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, globs, or - for standard input")
+    p.add_argument("--input-format", choices=FORMATS, default=default_format, help="input format (default: sniffed)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no warnings (errors still print)")
+
+
+def _model(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default=None,
+                   help=f"trained model directory (default: ${MODEL_ENV}, else models/transformer of this project)")
+    p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
+                   help="transformer precision (default auto: bf16 where the CPU or a GPU supports it)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="claimsift", description="Label sentences as finding, testimony or argument.")
+    parser = argparse.ArgumentParser(
+        prog="claimsift", description="Label sentences as finding, testimony or argument.",
+        epilog="exit codes: 0 all inputs processed; 1 some input refused (named on stderr); 2 usage error or no "
+               "usable model")
+    parser.add_argument("--version", action="version", version=f"claimsift {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    formats = ["text", "markdown", "html", "jsonl"]
-    c = sub.add_parser("classify", help="segment and classify a document (or a JSONL batch)")
-    c.add_argument("path", help="input file, or - for standard input")
-    c.add_argument("--model", default=DEFAULT_MODEL, help=f"trained model directory (default {DEFAULT_MODEL})")
+    c = sub.add_parser("classify", help="segment and classify documents: one JSON line per segment, or a table")
+    _inputs(c)
+    _model(c)
     c.add_argument("--format", choices=["jsonl", "table"], default="jsonl", help="output format (default jsonl)")
-    c.add_argument("--input-format", choices=formats, default=None, help="input format (default: sniffed)")
     c.add_argument("--with-text", action="store_true",
                    help="one JSON object per document with the text the offsets index (useful for HTML)")
+    c.add_argument("--batch-size", type=int, default=None, help="sentences per forward pass")
     c.set_defaults(func=cmd_classify)
+    b = sub.add_parser("batch", help="classify documents (JSONL batches by default on stdin): one JSON line per "
+                                     "document, as the HTTP API answers")
+    _inputs(b)
+    _model(b)
+    b.add_argument("--batch-size", type=int, default=None, help="sentences per forward pass")
+    b.set_defaults(func=cmd_batch)
     s = sub.add_parser("segment", help="print segments with body flags and offsets (no model needed)")
-    s.add_argument("path")
-    s.add_argument("--input-format", choices=formats, default=None)
+    _inputs(s)
     s.set_defaults(func=cmd_segment)
     v = sub.add_parser("serve", help="HTTP service (FastAPI): POST /v1/classify, docs at /docs")
-    v.add_argument("--model", default=DEFAULT_MODEL)
-    v.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto")
+    _model(v)
     v.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     v.add_argument("--port", type=int, default=8000)
     v.add_argument("--api-keys-file", default=None,
@@ -119,19 +259,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from claimsift.modelmeta import ModelError
-    from claimsift.reader import InputError
 
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # argparse itself exits 2 on a usage error
+    if args.command == "batch" and args.input_format is None and args.paths == ["-"]:
+        args.input_format = "jsonl"
     try:
         return args.func(args)
-    except (ModelError, InputError) as exc:
+    except (ModelError, UsageError) as exc:
         print(f"claimsift: error: {exc}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as exc:
-        print(f"claimsift: error: no such file: {exc.filename}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
 
 
 if __name__ == "__main__":
