@@ -263,6 +263,7 @@ def test_opened_html_file_is_classified_as_html(server, chromium, tmp_path):
     r = httpx.post(f"{server}/v1/classify", json={"documents": [{"id": "pasted", "text": page.read_text(), "format": "html"}]})
     doc = r.json()["documents"][0]
     with Browser(chromium) as b:
+        b.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(tmp_path / "downloads"))
         open_page(b, server)
         node = b.page("DOM.querySelector", nodeId=b.page("DOM.getDocument")["root"]["nodeId"], selector="#file")["nodeId"]
         b.page("DOM.setFileInputFiles", files=[str(page)], nodeId=node)
@@ -271,6 +272,13 @@ def test_opened_html_file_is_classified_as_html(server, chromium, tmp_path):
         b.click("#classify")
         b.wait_for("document.getElementById('result').dataset.state === 'done'")
         check_drawn(b.evaluate(DRAWN), doc["segments"], 0.6)
+        b.click("#download")  # the file's name is the document id, as in the CLI
+        saved = tmp_path / "downloads" / "claimsift-story.jsonl"
+        deadline = time.monotonic() + 20
+        while not saved.is_file() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        records = [json.loads(line) for line in saved.read_text().splitlines()]
+        assert {r["doc"] for r in records} == {"story"} and [r["text"] for r in records] == [s["text"] for s in doc["segments"]]
         # The article shown is the extracted text the offsets index, not the markup.
         shown = b.evaluate("[...document.querySelector('#article .cs-text').childNodes].map(n => n.nodeType === 3 ? "
                            "n.textContent : n.lastChild.textContent).join('')")

@@ -133,6 +133,8 @@
     }
     $("text").value = await file.text();
     $("format").value = FORMATS[ext];
+    // The file's name becomes the document id (as the CLI does), within the API's id pattern.
+    state.docId = file.name.replace(/\.[^.]*$/, "").replace(/[^\w.\-]/g, "_").slice(0, 128) || "pasted";
     setStatus($("status"), "Loaded " + file.name + ".", false);
   }
 
@@ -178,6 +180,7 @@
     $("file").addEventListener("change", function () {
       openFile().catch(function (e) { setStatus($("status"), "Could not read the file: " + e.message, true); });
     });
+    $("text").addEventListener("input", function () { state.docId = "pasted"; });
     $("threshold").addEventListener("change", function () { if (state.result) draw(); });
     $("key").addEventListener("change", function () { loadModel().catch(function () {}); });
     $("copy").addEventListener("click", copyJson);
