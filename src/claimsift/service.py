@@ -38,6 +38,7 @@ from claimsift.labels import DEFINITIONS, LABELS
 from claimsift.language import english_warning
 from claimsift.microbatch import MicroBatcher, QueueFull
 from claimsift.reader import InputError, read_bytes
+from claimsift.webui import mount_page
 
 __all__ = ["Settings", "create_app", "load_api_keys", "API_KEYS_ENV"]
 
@@ -250,6 +251,7 @@ def create_app(classifier: Classifier, settings: Settings | None = None) -> Fast
     app.state.settings = settings
     app.state.batcher = batcher
     _add_docs(app)
+    mount_page(app)  # the reader page at /, calling POST /v1/classify like any client
     _add_error_handlers(app)
     app.add_middleware(_LimitsMiddleware, settings=settings)
     if settings.cors_origins:
