@@ -47,7 +47,9 @@ TRANSFORMER_ARCHITECTURES = ["BertForSequenceClassification"]
 TOKENIZER_CLASSES = ("BertTokenizer", "BertTokenizerFast")
 _EMBEDDINGS = "bert.embeddings.word_embeddings.weight"
 _SAFETENSORS_DTYPES = {"F32", "F16", "BF16", "F64", "I64", "I32", "I16", "I8", "U8", "BOOL"}
-_MAX_JSON_BYTES = 50_000_000       # config, tokenizer and skops schema files are far smaller
+# config and tokenizer files are far smaller; a TF-IDF skops schema holds its vocabularies as
+# indented JSON (about 100 MB for word and character n-grams of ~10,000 sentences)
+_MAX_JSON_BYTES = 250_000_000
 _MAX_HEADER_BYTES = 100_000_000    # safetensors' own limit
 
 # Exactly the (skops loader, type) pairs that ``tfidf.save`` writes for the pipeline of

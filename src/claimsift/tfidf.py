@@ -52,6 +52,9 @@ def save(pipeline: Pipeline, model_dir: Path) -> Path:
         # A cache of id(stop_words) that scikit-learn keeps to warn once; it is a memory
         # address, differs per process, and is rebuilt when missing.
         vectorizer.__dict__.pop("_stop_words_id", None)
+        # The terms min_df dropped, kept only for introspection; scikit-learn documents that it
+        # can be deleted, and it roughly doubles the schema a loader has to parse.
+        vectorizer.__dict__.pop("stop_words_", None)
     sio.dump(pipeline, path)
     _canonicalise_skops(path)
     return path
