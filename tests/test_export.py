@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from claimsift.export import ExportError, export_model, verify
-from claimsift.modelmeta import ModelError
+from claimsift.modelmeta import ModelError, file_sha256
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}  # this checkout's code
 
@@ -16,8 +16,9 @@ ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "sr
 def model_dir(tmp_path) -> Path:
     d = tmp_path / "tfidf"
     d.mkdir()
-    (d / "claimsift.json").write_text(json.dumps({"kind": "tfidf", "labels": ["finding", "testimony", "argument"]}))
     (d / "model.skops").write_bytes(b"PK\x03\x04 not really")
+    (d / "claimsift.json").write_text(json.dumps({"kind": "tfidf", "labels": ["finding", "testimony", "argument"],
+                                                  "files": {"model.skops": file_sha256(d / "model.skops")}}))
     return d
 
 
@@ -44,7 +45,11 @@ def test_export_refuses_bad_input_without_writing(model_dir, tmp_path):
         export_model(model_dir, busy, card)
     assert [p.name for p in busy.iterdir()] == ["keep.txt"]
     (model_dir / "link").symlink_to("/etc/passwd")
-    with pytest.raises(ExportError, match="unexpected entries"):
+    with pytest.raises(ModelError, match="link"):  # not in the model's manifest
+        export_model(model_dir, tmp_path / "o2", card)
+    (model_dir / "link").unlink()
+    (model_dir / "model.skops").write_bytes(b"tampered")
+    with pytest.raises(ModelError, match="SHA-256 differs"):
         export_model(model_dir, tmp_path / "o2", card)
     assert not (tmp_path / "o2").exists() and not (tmp_path / "o1").exists()
     with pytest.raises(ModelError):

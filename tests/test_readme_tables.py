@@ -43,3 +43,15 @@ def test_missing_metrics_and_missing_markers_are_clear_errors(tmp_path):
     with pytest.raises(ValueError, match=START):
         readme_block("# no block")
     assert readme_block(f"a\n{START}\n| x |\n{END}\n") == "| x |\n"
+
+
+def test_write_replaces_only_the_block(tmp_path):
+    from claimsift.report import main
+
+    (tmp_path / "metrics.json").write_text(json.dumps(metrics()))
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{START}\nold\n{END}\n\nafter\n")
+    assert main(["readme-tables", str(tmp_path), "--write", str(readme)]) == 0
+    text = readme.read_text()
+    assert text.startswith("# x\n\n" + START + "\nTest sets") and text.endswith(END + "\n\nafter\n")
+    assert readme_block(text) == readme_tables(tmp_path)

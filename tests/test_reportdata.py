@@ -22,7 +22,7 @@ def test_group_metrics_per_genre_and_model():
     rows = reportdata.group_metrics(predictions(), "genre")
     partisan = [r for r in rows if r["genre"] == "partisan"]
     assert [(r["model"], r["n"], r["accuracy"], r["sets"]) for r in partisan] == [
-        ("tfidf", 2, 0.5, "seed"), ("transformer", 2, 1.0, "seed")]
+        ("tfidf", 2, 0.5, "seed article"), ("transformer", 2, 1.0, "seed article")]
     assert {r["source"] for r in reportdata.group_metrics(predictions(), "source")} >= {"written for the project", "gum_news"}
 
 

@@ -146,9 +146,10 @@ def svg(spec: dict) -> str:
     """Render a Vega-Lite spec to SVG text offline (vl-convert bundles Vega)."""
     import vl_convert
 
-    # Room around the marks, and no truncated axis or legend labels.
-    spec = {"padding": 8, **spec, "config": {"legend": {"labelLimit": 0}, "axis": {"labelLimit": 0}, **spec.get("config", {})}}
-    return vl_convert.vegalite_to_svg(vl_spec=spec)
+    # Room around the marks, no truncated labels, and a font the browser has too (DejaVu ships with
+    # Debian's Chromium), so text measured here is as wide as text drawn there. No data URLs.
+    config = {"font": "DejaVu Sans", "legend": {"labelLimit": 0}, "axis": {"labelLimit": 0}, **spec.get("config", {})}
+    return vl_convert.vegalite_to_svg(vl_spec={"padding": 8, **spec, "config": config}, allowed_base_urls=[])
 
 
 def img_tag(spec: dict) -> str:

@@ -2,8 +2,10 @@
 folder's ``README.md``, the name model hubs read) and a SHA-256 file manifest, in one folder a
 user can share or upload to a model hub.
 
-Only regular files at the top of the model folder are copied (never symlinks or subfolders), and
-the output folder must not exist or be empty, so nothing is overwritten.
+The model is checked first (``read_metadata`` verifies every file against the checksums in
+``claimsift.json``); only regular files at the top of the model folder are copied (links only
+when they point into a DVC cache, never subfolders), and the output folder must not exist or be
+empty, so nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from claimsift.modelcheck import regular_file
 from claimsift.modelmeta import ModelError, file_sha256, read_metadata
 
 MANIFEST = "MANIFEST.json"
@@ -44,14 +47,15 @@ def export_model(model_dir: Path, out_dir: Path, card: Path | None = None) -> di
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise ExportError(f"{out_dir} exists and is not an empty folder; choose a new one")
     entries = sorted(model_dir.iterdir())
-    odd = [e.name for e in entries if e.is_symlink() or not e.is_file()]
+    odd = [e.name for e in entries if not e.is_file()]
     if odd:
         raise ExportError(f"{model_dir}: unexpected entries {odd} (only regular files are exported)")
+    sources = {e.name: regular_file(e) for e in entries}  # links only into a DVC cache, else ModelError
     if any(e.name in (CARD, MANIFEST) for e in entries):
         raise ExportError(f"{model_dir} already holds a {CARD} or {MANIFEST}; is it an export?")
     out_dir.mkdir(parents=True, exist_ok=True)
-    for e in entries:
-        shutil.copyfile(e, out_dir / e.name)
+    for name, source in sources.items():
+        shutil.copyfile(source, out_dir / name)
     shutil.copyfile(card, out_dir / CARD)
     files = sorted(p for p in out_dir.iterdir() if p.name != MANIFEST)
     manifest = {"kind": meta["kind"], "labels": meta["labels"],

@@ -108,3 +108,11 @@ def readme_block(readme_text: str) -> str:
     except ValueError:
         raise ValueError(f"README has no {START} ... {END} block") from None
     return readme_text[start:end].strip("\n") + "\n"
+
+
+def replace_block(readme_text: str, tables: str) -> str:
+    """``readme_text`` with its metrics block replaced by ``tables``."""
+    readme_block(readme_text)  # raises when the markers are missing
+    start = readme_text.index(START) + len(START)
+    end = readme_text.index(END, start)
+    return readme_text[:start] + "\n" + tables + readme_text[end:]

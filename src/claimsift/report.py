@@ -267,14 +267,29 @@ def render(inp: ReportInputs) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``readme-tables [REPORTS_DIR]``: print the README's metric tables as Markdown."""
-    from claimsift.readme_tables import readme_tables
+    """``readme-tables [REPORTS_DIR] [--write README]``: print the README's metric tables as
+    Markdown, or write them into the README's metrics block."""
+    from pathlib import Path
 
-    args = sys.argv[1:] if argv is None else argv
+    from claimsift.readme_tables import readme_tables, replace_block
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    target = None
+    if "--write" in args:
+        i = args.index("--write")
+        target = Path(args[i + 1]) if i + 1 < len(args) else None
+        args = args[:i] + args[i + 2:]
+        if target is None:
+            args = []
     if not args or args[0] != "readme-tables" or len(args) > 2:
-        print("usage: python -m claimsift.report readme-tables [REPORTS_DIR]", file=sys.stderr)
+        print("usage: python -m claimsift.report readme-tables [REPORTS_DIR] [--write README.md]", file=sys.stderr)
         return 2
-    sys.stdout.write(readme_tables(args[1] if len(args) > 1 else "reports"))
+    tables = readme_tables(args[1] if len(args) > 1 else "reports")
+    if target is None:
+        sys.stdout.write(tables)
+    else:
+        target.write_text(replace_block(target.read_text(encoding="utf-8"), tables), encoding="utf-8")
+        print(f"wrote the metrics block of {target}")
     return 0
 
 

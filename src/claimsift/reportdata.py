@@ -65,7 +65,7 @@ def group_metrics(predictions: Sequence[dict], key: str) -> list[dict]:
         sets = sorted({set_of(r) for r in recs}, key=SET_ORDER.index)
         for model in models_in(predictions):
             m = classification_metrics([r["label"] for r in recs], [r[f"{model}_pred"] for r in recs])
-            rows.append({key: value, "model": model, "sets": ", ".join(sets), "n": m["n"],
+            rows.append({key: value, "model": model, "sets": ", ".join(SET_TITLES[s] for s in sets), "n": m["n"],
                          "documents": len({r["doc"] for r in recs}), "accuracy": m["accuracy"],
                          "macro_f1": m["macro_f1"], "n_label": f"n={m['n']}"})
     return rows
