@@ -225,6 +225,11 @@ def _decide(u: str, m: re.Match, sent_start: int, depth: int) -> int | None:
 
 def _sentence_cuts(u: str) -> list[int]:
     """Cut positions (relative to ``u``) between sentences of one unit."""
+    return list(_iter_sentence_cuts(u))
+
+
+def _iter_sentence_cuts(u: str) -> Iterator[int]:
+    """``_sentence_cuts`` lazily, in increasing order: a 10 MB line can hold millions of cuts."""
     cuts: list[int] = []
     # inline enumerations "1. x 2. y" / "a) x b) y" and bullets
     em = _ENUM_START.match(u)
@@ -249,7 +254,16 @@ def _sentence_cuts(u: str) -> list[int]:
     for bm in _BULLET_CUT.finditer(u):
         cuts.append(bm.start())
     cut_set = sorted(set(cuts))
-    extra: list[int] = []
+    last_cut = None
+    # one cut per candidate, candidates in order: strictly increasing, so a merge keeps order
+    for c in heapq.merge(cut_set, _candidate_cuts(u, cut_set)):
+        if c != last_cut:
+            yield c
+            last_cut = c
+
+
+def _candidate_cuts(u: str, cut_set: list[int]) -> Iterator[int]:
+    """The cuts at ``. ! ? …`` candidates that ``_decide`` keeps, in order."""
     sent_start = 0
     depth = 0
     last = 0
@@ -264,16 +278,9 @@ def _sentence_cuts(u: str) -> list[int]:
         last = m.end()
         cut = _decide(u, m, sent_start, depth)
         if cut is not None:
-            extra.append(cut)
+            yield cut
             sent_start = cut
             depth = 0
-    if not cut_set:
-        return extra  # strictly increasing already (one cut per candidate, candidates in order)
-    merged: list[int] = []
-    for c in heapq.merge(cut_set, extra):  # not two sets: a 10 MB line can hold millions of cuts
-        if not merged or merged[-1] != c:
-            merged.append(c)
-    return merged
 
 
 # ---------------------------------------------------------------------------------------------
@@ -382,7 +389,8 @@ def _is_byline(s: str) -> bool:
     if not m:
         return False
     rest = m.group("rest").strip()
-    words = rest.replace("|", " ").replace(",", " ").replace(";", " ").split()
+    # maxsplit: only "more than 16" matters, and a 10 MB line must not become millions of words
+    words = rest.replace("|", " ").replace(",", " ").replace(";", " ").split(None, 17)
     if not words or len(words) > 16:
         return False
     if not (words[0][:1].isupper() or words[0].lower() == "the"):
@@ -399,7 +407,7 @@ def _heading_like(s: str) -> bool:
     """A short line with no final punctuation (and not a list item or a continuation)."""
     if not s or _TERM_END.search(s) or s[-1] in ",;:(—–-&" or _LIST_ITEM.match(s):
         return False
-    words = s.split()
+    words = s.split(None, 20)  # counts up to 21: a 10 MB line is not split into millions of words
     return len(words) <= 20
 
 
@@ -416,9 +424,9 @@ def _classify_unit(s: str, prev_reason: str | None, in_link_list: bool) -> str |
     if in_link_list:
         if _LIST_ITEM.match(s) or _MD_LINK_LINE.match(s) or _URL_LINE.match(s):
             return "link_list"
-        if not _TERM_END.search(s) and len(s.split()) <= 25:
+        if not _TERM_END.search(s) and len(s.split(None, 25)) <= 25:
             return "link_list"
-        if s.endswith("?") and len(s.split()) <= 16:
+        if s.endswith("?") and len(s.split(None, 16)) <= 16:
             return "link_list"
     if _MD_LINK_LINE.match(s) or _URL_LINE.match(s):
         return "link_list"
@@ -723,7 +731,9 @@ def _raw_segments(text: str, reasons: list[str | None] | None = None) -> Iterato
             prev_reason = reason
         offset = 0
         if reason is None:
-            dm = _DATELINE_PREFIX.match(u.lstrip())
+            # A dateline is short; on a whole 10 MB line the pattern's nested repetition would
+            # hold hundreds of MB of backtracking state ("A. A. A. ...").
+            dm = _DATELINE_PREFIX.match(u.lstrip()[:1000])
             if dm:
                 lead = len(u) - len(u.lstrip())
                 dl_end = lead + dm.end("dl")
@@ -731,7 +741,7 @@ def _raw_segments(text: str, reasons: list[str | None] | None = None) -> Iterato
                 offset = dl_end
         body_part = u[offset:]
         prev_cut = 0
-        for cut in _sentence_cuts(body_part) + [len(body_part)]:
+        for cut in itertools.chain(_iter_sentence_cuts(body_part), (len(body_part),)):
             a, b, prev_cut = prev_cut, cut, cut
             piece = body_part[a:b]
             st = piece.strip()
