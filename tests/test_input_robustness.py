@@ -168,3 +168,18 @@ def test_cli_classify_streams_in_bounded_batches(tmp_path, tfidf_dir, monkeypatc
     # holding all 8,000 records and segments at once took about 30 MB; classify_many gives a
     # document's records as one list (its contract), scoring at most DEFAULT_WINDOW at a time
     assert peak < 16_000_000, peak
+
+
+def test_one_huge_sentence_is_cut_for_the_model(tmp_path, tfidf_dir):  # noqa: F811
+    # One 2 MB unpunctuated line is one body "sentence": TF-IDF's character n-grams of all of it
+    # took about 540 MB (2.7 GB at 10 MB). The model sees its first MAX_MODEL_CHARS characters.
+    from claimsift.features import MAX_MODEL_CHARS
+
+    text = "the police arrested protesters outside the ministry and said nothing " * 30_000
+    clf = Classifier.load(tfidf_dir)
+    cut = clf.classify(text[:MAX_MODEL_CHARS] + ".")
+    records = []
+    peak = traced_peak(lambda: records.extend(clf.classify(text)))
+    assert len(records) == 1 and records[0].text == text.strip()  # the record keeps the whole text
+    assert records[0].scores == cut[0].scores
+    assert peak < 150_000_000, peak

@@ -129,4 +129,17 @@ def predict_proba(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
     """Probabilities, shape ``(len(texts), len(LABELS))``, columns in ``LABELS`` order."""
     if not texts:
         return np.zeros((0, len(LABELS)))
-    return pipeline.predict_proba(list(texts))
+    # Character n-grams take about 200 bytes per input character while a batch is vectorised:
+    # vectorise at most _CHUNK_CHARS characters at a time so memory stays flat.
+    out, chunk, size = [], [], 0
+    for text in texts:
+        if chunk and size + len(text) > _CHUNK_CHARS:
+            out.append(pipeline.predict_proba(chunk))
+            chunk, size = [], 0
+        chunk.append(text)
+        size += len(text)
+    out.append(pipeline.predict_proba(chunk))
+    return np.vstack(out)
+
+
+_CHUNK_CHARS = 200_000
