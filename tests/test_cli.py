@@ -27,7 +27,7 @@ def docs(tmp_path):
 
 
 def test_classify_jsonl_and_table(docs, capsys, tfidf_dir, monkeypatch):  # noqa: F811
-    monkeypatch.setenv("COLUMNS", "200")  # the table wraps at the terminal width: this row fits in 200
+    monkeypatch.setenv("COLUMNS", "200")  # the table wraps text to the terminal width
     code, out, err = run(capsys, "classify", str(docs / "a.txt"), "--model", str(tfidf_dir))
     assert code == 0 and err == ""  # no progress bar when stderr is not a terminal
     records = [json.loads(line) for line in out.splitlines()]
@@ -40,6 +40,12 @@ def test_classify_jsonl_and_table(docs, capsys, tfidf_dir, monkeypatch):  # noqa
     row = next(line for line in lines if "Amadou" in line)
     assert row.split()[2] == "testimony" and len(row.split()[3]) == 5  # scores as 0.123
     assert "(link_list)" in out or "(heading)" in out
+    monkeypatch.setenv("COLUMNS", "110")
+    code, out, _ = run(capsys, "classify", str(docs / "a.txt"), "--model", str(tfidf_dir), "--format", "table")
+    lines = out.splitlines()
+    assert max(map(len, lines[2:])) <= 110
+    wrapped = lines.index(next(line for line in lines if "They took my phone" in line))
+    assert lines[wrapped + 1].startswith(" " * 40)  # continuation lines indented under the text column
 
 
 def test_many_paths_and_globs_load_the_model_once(docs, capsys, tfidf_dir, monkeypatch):  # noqa: F811

@@ -302,3 +302,24 @@ def test_openapi_conformance(server, mode):
             case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
         check()
+
+
+def test_microbatcher_survives_a_failing_batch():
+    import asyncio
+
+    def classify_many(texts, ids):
+        if "poison" in texts:
+            raise RuntimeError("model failed")
+        return [[t] for t in texts]
+
+    async def main():
+        batcher = MicroBatcher(classify_many, max_wait_s=0)
+        batcher.start()
+        with pytest.raises(RuntimeError, match="model failed"):
+            await batcher.submit(["poison"], ["p"])
+        result = await batcher.submit(["fine"], ["f"])
+        running = batcher.running
+        await batcher.stop()
+        return result, running
+
+    assert asyncio.run(main()) == ([["fine"]], True)

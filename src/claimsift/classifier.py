@@ -209,7 +209,7 @@ class Classifier:
             segments = segment_document(text, str(doc_id), hints=next(hint_iter))
             pending.append(segments)
             n_body += sum(s.body for s in segments)
-            if n_body >= window:
+            if n_body >= window or len(pending) >= window:  # documents without body text count too
                 yield from self._flush(pending, batch_size, window)
                 pending, n_body = [], 0
         yield from self._flush(pending, batch_size, window)
