@@ -197,6 +197,7 @@ def iter_rows(path: str | Path, max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES,
     path = Path(path)
     want = want or (lambda _row: True)
     if input_kind(path) == "parquet":
+        _parquet_file(path)  # fail now, not at the first row, on a bad file
         return _iter_parquet(path, max_doc_bytes, want)
     check_input_file(path)
     return _iter_jsonl(path, max_doc_bytes, want)
