@@ -201,7 +201,7 @@ def train(
             bar.update(1)
         probs = _predict(par.unwrap(model), dev_ds, collator, 64, device, bf16)
         dev_f1 = score_fn(dev_y, probs.argmax(1).tolist())
-        history.append({"epoch": epoch, "train_loss": round(total_loss / len(train_ds), 6), "dev_macro_f1": round(dev_f1, 6)})
+        history.append({"epoch": epoch, "train_loss": round(total_loss / len(order), 6), "dev_macro_f1": round(dev_f1, 6)})
         if on_epoch is not None:
             on_epoch(history[-1])
         bar.set_postfix(epoch=epoch, dev_macro_f1=f"{dev_f1:.3f}")
