@@ -15,7 +15,9 @@ def make_html(**kw) -> str:
 def test_report_is_self_contained_and_deterministic():
     html = make_html()
     assert html == make_html()
-    assert "<script" not in html and "<link" not in html
+    # The only scripts are inline: the reader page's renderer and its data, for the seed article.
+    assert "<script src" not in html and "<link" not in html
+    assert html.count("<script") == 3 and 'id="seed-article-data"' in html
     # Nothing is loaded from anywhere: every src is a data URI (the schema URL is inside them).
     assert all(src.startswith("data:image/svg+xml;base64,") for src in re.findall(r'src="([^"]*)"', html))
     for section in ("headline", "per-label", "groups", "confusion", "calibration", "errors", "seed", "agreement", "run"):
@@ -29,14 +31,22 @@ def test_headline_rows_carry_interval_sentences_and_documents():
     assert f"<b>{m['macro_f1']:.3f}</b>" in row and "0.100–0.900" in row and f"<td>{m['n']}</td><td>2</td>" in row
 
 
-def test_seed_article_highlights_predictions_marks_misses_and_greys_non_body():
+def test_seed_article_is_drawn_by_the_reader_renderer_with_misses_listed():
+    import json
+
     html = make_html(reader_model="tfidf")
-    reader = html[html.index('<article class="reader">'):]
-    assert '<span class="nb" title="heading">A Headline</span>' in reader
-    assert '<span class="nb" title="link_list">Read more</span>' in reader
-    # tfidf predicts testimony for the finding "Police held 31 people.": highlighted as testimony, gold shown.
-    assert f'class="s miss" style="background:{TINTS["testimony"]}' in reader and "gold: finding" in reader
-    assert "&lt;b&gt;This is wrong.&lt;/b&gt;" in reader  # text is escaped, never markup
+    section = html[html.index('<section id="seed">'):]
+    start = section.index('id="seed-article-data">') + len('id="seed-article-data">')
+    data = json.loads(section[start:section.index("</script>", start)])
+    by_text = {r["text"]: r for r in data["segments"]}
+    assert by_text["A Headline"]["label"] is None and by_text["A Headline"]["reason"] == "heading"
+    assert by_text["Read more"]["label"] is None and by_text["Read more"]["reason"] == "link_list"
+    # tfidf predicts testimony for the finding "Police held 31 people.": drawn as testimony, listed with its gold.
+    assert by_text["Police held 31 people."]["label"] == "testimony"
+    misses = section[section.index("Where gold differs"):]
+    assert "Police held 31 people." in misses and "finding" in misses
+    assert "<b>This is wrong.</b>" not in html  # text travels as data or escaped, never as markup
+    assert "claimsiftRender.renderArticle" in section
 
 
 def test_errors_list_sentence_gold_prediction_and_probability():

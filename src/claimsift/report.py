@@ -1,5 +1,6 @@
-"""The evaluator's report: one self-contained HTML file (inline CSS, charts as SVG data URIs, no
-script, nothing loaded from the network), built from the pipeline's outputs.
+"""The evaluator's report: one self-contained HTML file (inline CSS, charts as SVG data URIs, the
+reader page's article renderer inlined for the seed article, nothing loaded from the network),
+built from the pipeline's outputs.
 
 ``python -m claimsift.report readme-tables [REPORTS_DIR]`` prints the README's metric tables
 (see :mod:`claimsift.readme_tables`).
@@ -181,33 +182,30 @@ def errors_section(inp: ReportInputs) -> str:
 
 
 def seed_section(inp: ReportInputs) -> str:
-    """The seed article as a reader sees it, each body sentence highlighted by prediction."""
+    """The seed article as a reader sees it, drawn by the reader page's own renderer
+    (``claimsift.static.article_fragment``, so page and report never disagree), each body sentence
+    highlighted by prediction, then the sentences where gold differs."""
+    from claimsift.static import article_fragment
+
     if not inp.seed_text:
         return ""
     model = inp.reader_model
     preds = {r["index"]: r for r in inp.predictions if set_of(r) == "seed" and f"{model}_pred" in r}
-    out, pos = [], 0
+    records = []
     for seg in sorted(inp.seed_segments, key=lambda s: s["start"]):
-        out.append(esc(inp.seed_text[pos:seg["start"]]))
-        text = esc(inp.seed_text[seg["start"]:seg["end"]])
         rec = preds.get(seg["index"]) if seg["body"] else None
-        if rec is None:
-            reason = seg.get("reason") or ("unlabelled" if seg["body"] else "non-body")
-            out.append(f'<span class="nb" title="{esc(reason)}">{text}</span>')
-        else:
-            pred, prob = rec[f"{model}_pred"], max(rec[f"{model}_scores"])
-            miss = pred != rec["label"]
-            title = f"predicted {pred} ({prob:.2f})" + (f"; gold {rec['label']}" if miss else "")
-            gold = f'<sup class="gold">gold: {esc(rec["label"])}</sup>' if miss else ""
-            out.append(f'<span class="s{" miss" if miss else ""}" style="background:{TINTS[pred]};'
-                       f'border-bottom-color:{COLORS[pred]}" title="{esc(title)}">{text}</span>{gold}')
-        pos = seg["end"]
-    out.append(esc(inp.seed_text[pos:]))
-    n = len(preds)
-    wrong = sum(r[f"{model}_pred"] != r["label"] for r in preds.values())
-    return (f'<section id="seed"><h2>The seed article, as labelled by {esc(model)}</h2><p>{n} body sentences, '
-            f'{wrong} predicted differently from gold. Hover a sentence for its probability.</p>{legend()}'
-            f'<article class="reader">{"".join(out)}</article></section>')
+        scores = dict(zip(LABELS, rec[f"{model}_scores"])) if rec else None
+        records.append({**seg, "label": rec[f"{model}_pred"] if rec else None, "scores": scores})
+    misses = [r for r in sorted(preds.values(), key=lambda r: r["index"]) if r[f"{model}_pred"] != r["label"]]
+    seg_text = {seg["index"]: seg["text"] for seg in inp.seed_segments}
+    rows = [[r["index"], label_chip(r[f"{model}_pred"]), f"{max(r[f'{model}_scores']):.2f}", label_chip(r["label"]),
+             seg_text.get(r["index"], r["text"])] for r in misses]
+    return (f'<section id="seed"><h2>The seed article, as labelled by {esc(model)}</h2><p>{len(preds)} body '
+            f'sentences, {len(misses)} predicted differently from gold (listed below the article). Hover or '
+            f'focus a sentence for its probabilities; the reader page draws articles with the same code.</p>'
+            f'{article_fragment(inp.seed_text, records, element_id="seed-article")}'
+            f'<h3>Where gold differs</h3>{table(["#", "predicted", "probability", "gold", "sentence"], rows)}'
+            f'</section>')
 
 
 def agreement_section(inp: ReportInputs) -> str:
