@@ -186,7 +186,8 @@ class _LimitsMiddleware:
                 return await self._reply(send, 415, "Content-Type must be application/json")
             length = headers.get("content-length")
             if length is not None and (not length.isdigit() or int(length) > s.max_body_bytes):
-                return await self._reply(send, 413, f"body larger than {s.max_body_bytes} bytes")
+                # Close: the client may be sending a body we will not read.
+                return await self._reply(send, 413, f"body larger than {s.max_body_bytes} bytes", {"Connection": "close"})
         state = {"received": 0, "body_done": False, "started": False}
 
         async def limited_receive():
@@ -194,7 +195,7 @@ class _LimitsMiddleware:
             if message["type"] == "http.request":
                 state["received"] += len(message.get("body", b""))
                 if state["received"] > s.max_body_bytes:
-                    raise HTTPException(413, f"body larger than {s.max_body_bytes} bytes")
+                    raise HTTPException(413, f"body larger than {s.max_body_bytes} bytes", {"Connection": "close"})
                 if not message.get("more_body", False):
                     state["body_done"] = True
             return message
