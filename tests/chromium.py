@@ -13,27 +13,17 @@ import base64
 import fcntl
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+from claimsift.screenshot import find_chromium  # noqa: F401  (one lookup for the report and the page tests)
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-default-apps", "--disable-extensions", "--mute-audio", "--force-color-profile=srgb",
          "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--remote-debugging-pipe")
-
-
-def find_chromium() -> str | None:
-    """Path of a Chromium executable on ``PATH``, or None."""
-    for name in CANDIDATES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
 
 
 class ProtocolError(RuntimeError):

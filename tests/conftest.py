@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -91,3 +92,16 @@ def tiny_corpus_into(root: Path) -> Path:
 def tiny_corpus(tmp_path: Path) -> Path:
     """A project directory holding the tiny corpus."""
     return tiny_corpus_into(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's headless Chromium: the browser tests fail without it in CI and skip elsewhere."""
+    from claimsift.screenshot import find_chromium
+
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing in CI: .ci/run should have installed the Debian package `chromium`")
+        pytest.skip("Chromium not installed (apt-get install chromium); browser tests skipped")
+    return path

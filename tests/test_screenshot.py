@@ -5,25 +5,15 @@ in CI (CI=true), where that is a failure."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from claimsift.screenshot import capture, find_chromium, sha256_file
+from claimsift.screenshot import capture, sha256_file
 from tests.test_report import make_html
 
 REPO = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = find_chromium()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing in CI: .ci/run should have installed the Debian package `chromium`")
-        pytest.skip("Chromium not installed (apt-get install chromium); screenshot test skipped")
-    return path
 
 
 def test_report_renders_in_chromium_without_loading_anything(chromium, tmp_path):

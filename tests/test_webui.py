@@ -5,7 +5,6 @@ except in CI (CI=true), where that is a failure."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -21,7 +20,7 @@ from claimsift.labels import LABELS
 from claimsift.service import Settings, create_app
 from claimsift.static import ASSETS, article_fragment
 from claimsift.webui import CSP
-from tests.chromium import Browser, find_chromium
+from tests.chromium import Browser
 from tests.test_classifier import child_env, tfidf_dir, transformer_dir  # noqa: F401  (fixtures)
 from tests.test_service import free_port, stop
 
@@ -48,15 +47,6 @@ HOSTILE = (
 def rgb(hex_colour: str) -> str:
     return "rgb({}, {}, {})".format(*(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)))
 
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = find_chromium()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing in CI: .ci/run should have installed the Debian package `chromium`")
-        pytest.skip("Chromium not installed (apt-get install chromium); reader page browser tests skipped")
-    return path
 
 
 def wait_ready(base: str, alive=lambda: True) -> None:
