@@ -32,12 +32,13 @@ def make_sheet(text: str, doc_id: str) -> str:
     segments = segment_document(text, doc_id)
     out = [f"# document {doc_id}  ({sum(s.body for s in segments)} body sentences to label)",
            "# Lines marked [NON-BODY ...] are context only: do not label them.", ""]
-    prev_line = None
+    prev_start = None
     for seg in segments:
-        line_no = text.count("\n", 0, seg.start)
-        if prev_line is not None and line_no != prev_line:
+        # a segment starting on a later line than the previous one starts a paragraph; only the
+        # text between the two starts is searched, so the sheet is linear in the document
+        if prev_start is not None and "\n" in text[prev_start:seg.start]:
             out.append("")  # paragraph break
-        prev_line = line_no
+        prev_start = seg.start
         out.append(f"{seg.index}\t{seg.text}" if seg.body else f"[NON-BODY {seg.reason}]\t{seg.text}")
     return "\n".join(out) + "\n"
 
