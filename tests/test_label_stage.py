@@ -66,3 +66,13 @@ def test_deleted_line_shows_in_the_report_and_fails_below_the_threshold(tiny_cor
     assert report["per_document"]["doc_04"]["labelled_share"] == 0.75
     with pytest.raises(AnnotationError, match="doc_04: only 75% of its body sentences are labelled"):
         run_label(tiny_corpus, min_labelled_share=0.8)
+
+
+def test_source_markup_makes_an_untagged_segment_non_body_and_refuses_a_labelled_one():
+    from claimsift.stages.label import apply_markup
+
+    rec = {"doc": "d", "index": 3, "start": 10, "end": 20, "body": True, "reason": None, "label": None}
+    assert apply_markup(rec, [[10, 20, "caption"]]) == {**rec, "body": False, "reason": "caption"}
+    assert apply_markup(rec, [[0, 15, "caption"]]) == rec  # only wholly inside a marked line
+    with pytest.raises(AnnotationError, match="caption in the source's markup but labelled 'finding'"):
+        apply_markup({**rec, "label": "finding"}, [[0, 30, "caption"]])

@@ -13,7 +13,9 @@ Two sources (see ``../shared/real_text/README.md`` and ``docs/datasheet.md``):
 
 ``python -m claimsift.realtext import SHARED_REAL_TEXT`` writes the selected documents to
 ``data/raw`` and their metadata (``source``, ``license``, ``url``,
-``written_for_project: false``) to ``data/documents.jsonl``; it never overwrites a raw file.
+``written_for_project: false``, and for GUM the ``non_body`` spans of its heading, figure and
+caption lines) to ``data/documents.jsonl``; it never overwrites a raw file. ``markup`` sets the
+``non_body`` spans of GUM documents imported before they were recorded.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +38,8 @@ LICENSES = {
 }
 # Blocks whose sentences are separate lines: they are not running prose.
 _LINE_BLOCKS = {"head", "figure", "caption", "item", "list", "lg", "incident"}
+# GUM's markup says these lines are headings, figures and captions: real non-body text (guide).
+_NON_BODY_BLOCKS = {"head": "heading", "figure": "caption", "caption": "caption"}
 _BLOCK_RE = re.compile(r'^(\w+)(?:\s+who:::"#?([^"]+)")?.*?\((\d+) s\)')
 
 
@@ -80,7 +85,7 @@ def gum_document(conllu: str, doc_id: str | None = None) -> RealDocument:
             if not paragraphs:
                 paragraphs.append((None, []))
             paragraphs[-1][1].append(line[len("# text = "):])
-    lines: list[str] = []
+    lines: list[tuple[str, str]] = []  # (line, block kind)
     for block, sents in paragraphs:
         if not sents:
             continue
@@ -88,22 +93,29 @@ def gum_document(conllu: str, doc_id: str | None = None) -> RealDocument:
         kind, who, n = (m.group(1), m.group(2), int(m.group(3))) if m else ("p", None, len(sents))
         first, rest = sents[:n], sents[n:]
         if kind in _LINE_BLOCKS:
-            lines.extend(first)
+            lines.extend((s, kind) for s in first)
         else:
             prefix = f"{_speaker_name(who)}: " if kind == "sp" and who else ""
-            lines.append(prefix + " ".join(first))
+            lines.append((prefix + " ".join(first), kind))
         if rest:  # sentences after the block (e.g. a date under a headline) are their own line
-            lines.append(" ".join(rest))
+            lines.append((" ".join(rest), "p"))
+    text, non_body, pos = "", [], 0
+    for line, kind in lines:
+        if kind in _NON_BODY_BLOCKS:
+            non_body.append([pos, pos + len(line), _NON_BODY_BLOCKS[kind]])
+        text += line + "\n"
+        pos += len(line) + 1
     name = meta.get("newdoc", doc_id or "gum_doc")
     genre = name.split("_")[1] if name.count("_") >= 2 else "news"
     doc_id = doc_id or "gum_" + name.removeprefix("GUM_").lower()
     source = f"gum_{genre}"
-    return RealDocument(doc_id, "\n".join(lines) + "\n", {
+    return RealDocument(doc_id, text, {
         "id": doc_id, "genre": genre, "topic": "general", "country": "various",
         "written_for_project": False, "noise": True, "source": source,
         "license": LICENSES.get(source, "CC BY 2.5"), "url": meta.get("sourceURL", GUM_URL),
         "title": meta.get("title", ""),
         "provenance": f"GUM corpus ({GUM_URL}, commit 72ce5ac1), {name}",
+        "non_body": non_body,
     })
 
 
@@ -148,14 +160,40 @@ def load_all(shared: Path, n_onestop: int) -> list[RealDocument]:
     return gum + select_onestop(ose, n_onestop)
 
 
+def _refresh_markup(shared: Path, raw_dir: Path, metadata: Path) -> int:
+    """Set ``non_body`` (GUM heading/figure/caption lines) on the imported GUM documents' metadata.
+
+    The spans come from rebuilding each document again; a raw file that no longer matches its
+    rebuild is refused (its offsets would point at the wrong text).
+    """
+    rebuilt = {d.id: d for d in load_all(shared, 0)}
+    records = [json.loads(ln) for ln in metadata.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    changed = 0
+    for rec in records:
+        doc = rebuilt.get(rec["id"])
+        if doc is None:
+            continue
+        if (raw_dir / f"{doc.id}.txt").read_text(encoding="utf-8") != doc.text:
+            print(f"realtext: {doc.id}: data/raw differs from its GUM rebuild; markup not set", file=sys.stderr)
+            return 2
+        changed += rec.get("non_body") != doc.meta["non_body"]
+        rec["non_body"] = doc.meta["non_body"]
+    metadata.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    print(f"markup: {changed} documents updated")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m claimsift.realtext")
-    ap.add_argument("command", choices=["import"])
+    ap.add_argument("command", choices=["import", "markup"],
+                    help="import: add new documents; markup: refresh the GUM documents' non_body spans")
     ap.add_argument("shared", type=Path, help="the real_text folder, e.g. ../shared/real_text")
     ap.add_argument("--raw-dir", type=Path, default=Path("data/raw"))
     ap.add_argument("--metadata", type=Path, default=Path("data/documents.jsonl"))
     ap.add_argument("--onestop", type=int, default=80, help="OneStopEnglish articles to import")
     args = ap.parse_args(argv)
+    if args.command == "markup":
+        return _refresh_markup(args.shared, args.raw_dir, args.metadata)
     known = {json.loads(ln)["id"] for ln in args.metadata.read_text().splitlines() if ln.strip()}
     added = []
     with args.metadata.open("a", encoding="utf-8") as meta:

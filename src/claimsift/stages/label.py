@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Sequence
 
 from claimsift.annotations import AnnotationError, align_spans, document_lengths, label_counts, load_document_spans
 from claimsift.labels import LABELS
@@ -30,6 +31,25 @@ def read_metadata_file(path: Path) -> dict[str, dict]:
 def is_real(meta: dict) -> bool:
     """A real (not written-for-project) document: ``written_for_project`` is false."""
     return meta.get("written_for_project") is False
+
+
+def apply_markup(record: dict, non_body: Sequence[Sequence]) -> dict:
+    """Mark a body segment non-body when it lies inside a ``[start, end, reason]`` span that the
+    source's own markup gives as non-body (GUM headings and captions, ``documents.jsonl``).
+
+    Raises:
+        AnnotationError: such a segment carries a gold label (remove the label first, in a
+            commit that lists it: a label is never dropped silently).
+    """
+    if not record["body"]:
+        return record
+    for start, end, reason in non_body:
+        if start <= record["start"] and record["end"] <= end:
+            if record["label"] is not None:
+                raise AnnotationError(f"{record['doc']}: segment {record['index']} is a {reason} in the source's "
+                                      f"markup but labelled {record['label']!r}")
+            return {**record, "body": False, "reason": reason}
+    return record
 
 
 def label_corpus(segments_path: Path, ann_dir: Path, metadata_path: Path, params: dict) -> tuple[list[dict], dict]:
@@ -68,8 +88,10 @@ def label_corpus(segments_path: Path, ann_dir: Path, metadata_path: Path, params
         segments = by_doc[doc]
         origin = "seed" if doc in forced else "real" if doc in real else "written"
         for seg, label in zip(segments, align_spans(segments, spans)):
-            records.append({**seg.to_dict(), "label": label, "split": doc_splits[doc], "genre": meta[doc]["genre"],
-                            "source": meta[doc]["source"] if origin == "real" else origin, "origin": origin})
+            records.append(apply_markup({**seg.to_dict(), "label": label, "split": doc_splits[doc],
+                                         "genre": meta[doc]["genre"], "origin": origin,
+                                         "source": meta[doc]["source"] if origin == "real" else origin},
+                                        meta[doc].get("non_body", ())))
     check_labelled_share(records, sorted(by_doc), float(params.get("min_labelled_share", 0.0)))
     labelled = [r for r in records if r["body"] and r["label"] is not None]
     check_no_leakage(doc_splits, labelled, threshold=float(params["leak_threshold"]))
