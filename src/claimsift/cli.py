@@ -165,10 +165,10 @@ def cmd_segment(args) -> int:
     from claimsift.segment import iter_segments
 
     run = _Run(args)
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # built once: json.dumps(...) builds one per call
+    write = sys.stdout.write
     for doc in run.documents():
         for seg in iter_segments(doc.text, doc.doc_id, doc.hints):  # streamed: memory stays flat on 10 MB
-            sys.stdout.write(encode(seg.to_dict()) + "\n")
+            write(seg.to_json() + "\n")
     return run.finish()
 
 
