@@ -36,6 +36,7 @@ import functools
 import heapq
 import itertools
 import re
+from array import array
 from json.encoder import encode_basestring as _json_str  # json's own string encoder (ensure_ascii=False)
 from typing import Iterable, Iterator
 from dataclasses import dataclass
@@ -175,6 +176,7 @@ def _is_starter(word: str) -> bool:
 
 
 _TOKEN_LEAD = _OPENERS + "-—–"
+_ABBREVIATIONS = TITLES | NUMBER_PREFIX | MONTH_ABBR | DAY_ABBR | TERMINAL_ABBR | {"a.m", "p.m"}
 
 
 def _upper_or_digit(ch: str) -> bool:
@@ -224,9 +226,13 @@ def _decide(u: str, m: re.Match, sent_start: int, depth: int) -> int | None:
         before = before[:-1]
     tok = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
     core = tok.lstrip(_TOKEN_LEAD)
-    low = core.lower().rsplit("/", 1)[-1]   # "P/BGEN." -> "bgen"
+    low = core.lower()
+    if "/" in low:
+        low = low.rsplit("/", 1)[-1]   # "P/BGEN." -> "bgen"
     if not core:
         return m_end
+    if low not in _ABBREVIATIONS and "." not in core and not (len(core) == 1 and core.isalpha() and core.isupper()):
+        return m_end  # an ordinary word: none of the tests below can hold
     if low in TITLES and core[:1].isupper():
         return None
     if ch.isdigit() and (low in NUMBER_PREFIX or low in MONTH_ABBR):
@@ -885,9 +891,13 @@ def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segme
     its close, else the one before its opening, else (same unit) the previous group's. A segment
     takes the attribution of the last attributed group opened in it, else of the group it
     continues; one touched by no group gets ``_attr_sentence``. Segments wait in ``pending``
-    only while a group is open, so memory stays bounded on any input.
+    only while a group is open; those that only continue it wait as two integers each, so a
+    quotation left open over a whole 10 MB line stays small.
     """
-    pending: list[list] = []   # [start, end, reason, in_quote, cont_group, has_group, attr_of_opened]
+    # [start, end, reason, in_quote, cont_group, has_group, attr_of_opened], or for a run of
+    # segments that only continue the open group: (group, array of start, end, start, end, ...)
+    pending: list[list | tuple[int, array]] = []
+    run: array | None = None   # the run at the end of ``pending``, if the last item is one
     wanted: dict[int, object] = {}  # group -> attribution, for groups some pending segment continues
     gid = -1                   # id of the last group opened
     cur = False                # a group is open
@@ -925,8 +935,18 @@ def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segme
     opened_in: list | None = None  # the pending entry of the segment the open group was opened in
 
     def flush() -> Iterator[Segment]:
-        nonlocal index
-        for s, e, reason, in_q, cont, has_group, opened_attr in pending:
+        nonlocal index, run
+        for item in pending:
+            if type(item) is tuple:  # segments that only continue group ``g``: its attribution
+                g, spans = item
+                found = wanted.get(g)
+                speaker, cue = found if found else (None, None)
+                for k in range(0, len(spans), 2):
+                    s, e = spans[k], spans[k + 1]
+                    yield _new_segment(doc_id, index, s, e, text[s:e], True, None, True, speaker, cue)
+                    index += 1
+                continue
+            s, e, reason, in_q, cont, has_group, opened_attr = item
             speaker = cue = None
             body = reason is None
             if body:
@@ -939,6 +959,7 @@ def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segme
             index += 1
         pending.clear()
         wanted.clear()
+        run = None
 
     quote_char = _QUOTE_CHAR.search
     cue_free = _CUE_FIRST.isdisjoint
@@ -961,6 +982,17 @@ def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segme
             yield new
             index += 1
             continue
+        if cur and reason is None and unit_no == prev_unit and (
+                '"' not in seg if seg.isascii() else quote_char(seg) is None):
+            # Inside the open quotation, with no quotation mark: what the general path below
+            # would record, kept as two integers.
+            wanted[gid] = None
+            if run is None:
+                run = array("q")
+                pending.append((gid, run))
+            run.append(s)
+            run.append(e)
+            continue
         skip_first = False
         if unit_no != prev_unit:
             if cur:
@@ -971,7 +1003,6 @@ def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segme
                     cur = False
             prev_unit = unit_no
         entry = [s, e, reason, False, None, False, None]
-        pending.append(entry)
         if reason is not None:
             if cur:
                 finish(None)
@@ -996,6 +1027,17 @@ def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segme
                 elif cur and ch in CLOSE_Q:
                     finish((s + j, e, unit_no))
                     cur = False
+        if cur and entry[4] == gid and entry is not opened_in:
+            # it only continues the open group (its marks were ignored, as an opening one inside
+            # a quotation is): kept as two integers, as above
+            if run is None:
+                run = array("q")
+                pending.append((gid, run))
+            run.append(s)
+            run.append(e)
+        else:
+            pending.append(entry)
+            run = None
         if not cur:
             yield from flush()
     if cur:
