@@ -4,7 +4,6 @@ Usage (from the repository root)::
 
     PYTHONPATH=src python bench/segmentation.py [--golden PATH] [--cases PATH] [--mb 1.0]
     PYTHONPATH=src python bench/segmentation.py --adversarial [--bytes 10000000] [--previous REV]
-        [--classify-model DIR ...]
 
 Test sets
 * pySBD's 48 English "Golden Rules", read at run time from
@@ -40,7 +39,7 @@ Adversarial inputs (``--adversarial``): each is written to a file of exactly ``-
 fresh process; the table gives wall and CPU seconds, MB per CPU second and the peak RSS of that
 process (``os.wait4``). ``--previous REV`` runs the same command with the code of git revision
 REV at ``--previous-bytes`` (default 300,000: the old quadratic paths do not finish 10 MB) and
-prints it side by side. ``--classify-model DIR`` also runs ``claimsift classify FILE --model DIR``.
+prints it side by side. ``bench/classify_memory.py`` runs ``claimsift classify`` on the same inputs.
 """
 
 DEFAULT_GOLDEN = ROOT.parent / "shared" / "segmentation" / "golden_rules_en.json"
@@ -169,40 +168,58 @@ ADVERSARIAL = {  # name -> repeated unit
     "initials": "A. ",                    # a candidate boundary every 3 bytes
     "bullets": "• x ",
     "parens": "(a. ",
+    "open_quote": "A b. ",                # after one opening mark never closed: a 10 MB line in quotation
+    "corpus_prose": None,                 # not adversarial: data/raw's documents, one after another
 }
+PREFIX = {"open_quote": "“"}
+
+
+def _corpus_unit() -> str:
+    return "\n\n".join(p.read_text(encoding="utf-8").strip() for p in sorted((ROOT / "data" / "raw").glob("*.txt")))
 
 
 def adversarial_bytes(name: str, size: int) -> bytes:
-    """``size`` bytes of the named input (the unit repeated, cut at a character boundary)."""
-    unit = ADVERSARIAL[name].encode("utf-8")
-    data = (unit * (size // len(unit) + 1))[:size]
+    """``size`` bytes of the named input (its prefix, then the unit repeated, cut at a character boundary)."""
+    unit = (ADVERSARIAL[name] or _corpus_unit()).encode("utf-8")
+    prefix = PREFIX.get(name, "").encode("utf-8")
+    data = (prefix + unit * (size // len(unit) + 1))[:size]
     return data.decode("utf-8", errors="ignore").encode("utf-8")
 
 
-def run_measured(cmd: list[str], env: dict, timeout: float) -> dict:
-    """Wall s, CPU s and peak RSS (MB) of one command, stdout to /dev/null."""
+def run_measured(cmd: list[str], env: dict, timeout: float, max_rss_mb: float = float("inf")) -> dict:
+    """Wall s, CPU s and peak RSS (MB) of one command, stdout to /dev/null; killed after
+    ``timeout`` s or once its RSS passes ``max_rss_mb`` (``timed_out``, ``over_memory``)."""
     import os
     import signal
     import subprocess
+    import tempfile
 
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT,
+    err_file = tempfile.TemporaryFile()  # a pipe nobody reads could fill and stall the child
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err_file, env=env, cwd=ROOT,
                             start_new_session=True)
-    timed_out = False
+    timed_out = over_memory = False
+    page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
     while True:
         pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        if time.perf_counter() - t0 > timeout:
+        try:
+            rss_now = int(Path(f"/proc/{proc.pid}/statm").read_text().split()[1]) * page_mb
+        except (OSError, IndexError, ValueError):
+            rss_now = 0.0
+        over_memory = rss_now > max_rss_mb
+        if over_memory or time.perf_counter() - t0 > timeout:
             os.killpg(proc.pid, signal.SIGKILL)
             _, status, ru = os.wait4(proc.pid, 0)
-            timed_out = True
+            timed_out = not over_memory
             break
         time.sleep(0.05)
-    err = proc.stderr.read().decode(errors="replace").strip().splitlines()
+    err_file.seek(0)
+    err = err_file.read().decode(errors="replace").strip().splitlines()
     return {"wall": time.perf_counter() - t0, "cpu": ru.ru_utime + ru.ru_stime, "rss": ru.ru_maxrss / 1024,
-            "ok": not timed_out and os.waitstatus_to_exitcode(status) == 0, "timed_out": timed_out,
-            "err": err[-1][:80] if err else ""}
+            "ok": not (timed_out or over_memory) and os.waitstatus_to_exitcode(status) == 0,
+            "timed_out": timed_out, "over_memory": over_memory, "err": err[-1][:80] if err else ""}
 
 
 def previous_src(rev: str) -> Path:
@@ -245,11 +262,6 @@ def adversarial(args) -> int:
             line += (f"   |           {p['cpu']:7.1f} {prate:9.2f} {p['rss']:8.0f}" if p["ok"]
                      else f"   |           {'>' + format(args.timeout, '.0f') if p['timed_out'] else 'failed':>7s}")
         print(line, flush=True)
-        for model in args.classify_model:
-            c = run_measured([sys.executable, "-m", "claimsift.cli", "classify", str(path), "--model", model], env,
-                             args.timeout * 20)
-            print(f"  classify --model {Path(model).name:12s} wall {c['wall']:6.1f} s  CPU {c['cpu']:6.1f} s  "
-                  f"peak {c['rss']:5.0f} MB" + ("" if c["ok"] else f"  FAILED {c['err']}"), flush=True)
         path.unlink()
     print(f"slowest: {worst_rate:.2f} MB per CPU second; highest peak RSS: {worst_rss:.0f} MB")
     return 0
@@ -263,7 +275,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--previous", metavar="REV", help="also run git revision REV's code, side by side")
     ap.add_argument("--previous-bytes", type=int, default=300_000)
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds before the previous code is killed")
-    ap.add_argument("--classify-model", nargs="*", default=[], help="model directories to run classify with")
     ap.add_argument("--golden", type=Path, default=DEFAULT_GOLDEN)
     ap.add_argument("--cases", type=Path, default=DEFAULT_CASES)
     ap.add_argument("--mb", type=float, default=1.0, help="size of the speed corpus in MB (default 1)")

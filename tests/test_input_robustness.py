@@ -55,6 +55,17 @@ def test_streaming_segments_of_many_short_lines_keeps_memory_flat():
     assert traced_peak(consume) < 8_000_000
 
 
+def test_a_quotation_left_open_keeps_memory_small():
+    # One opening mark never closed: every later segment of the line waits for the quotation's
+    # attribution. They wait as two integers each (a list of seven fields took about 20 MB here).
+    text = "“" + "A b. " * 100_000
+
+    def consume():
+        quoted = [s.in_quote for s in iter_segments(text, "d")]
+        assert len(quoted) == 100_000 and quoted[0] is False and all(quoted[1:])
+    assert traced_peak(consume) < 10_000_000
+
+
 def test_quotation_dense_text_does_not_stall(tmp_path):
     # A stall guard, not a speed test (speed is in bench/segmentation.py): 2 MB of `"x ` took
     # 31.5 s of CPU with the quadratic attribution slicing and takes about 1 s now, so a
@@ -152,7 +163,7 @@ def test_cli_classify_streams_in_bounded_batches(tmp_path, tfidf_dir, monkeypatc
     from claimsift import cli as cli_module
 
     path = tmp_path / "lines.txt"
-    path.write_text("Police arrested 31 people outside the ministry.\n" * 8_000, encoding="utf-8")
+    path.write_text("Police arrested 31 people outside the ministry.\n" * 20_000, encoding="utf-8")
     out = tmp_path / "out.jsonl"
 
     def run():
@@ -164,10 +175,40 @@ def test_cli_classify_streams_in_bounded_batches(tmp_path, tfidf_dir, monkeypatc
     Classifier.load(tfidf_dir)  # imports and caches outside the measurement
     peak = traced_peak(run)
     records = [json.loads(line) for line in out.read_text().splitlines()]
-    assert [r["index"] for r in records] == list(range(8_000))
-    # holding all 8,000 records and segments at once took about 30 MB; classify_many gives a
-    # document's records as one list (its contract), scoring at most DEFAULT_WINDOW at a time
-    assert peak < 16_000_000, peak
+    assert [r["index"] for r in records] == list(range(20_000))
+    # a document over cli.STREAM_CHARS is classified by Classifier.iter_classify, a window of
+    # DEFAULT_WINDOW sentences at a time: about 11 MB here, flat with the length (the same at
+    # 30,000 lines); as one list of records (classify_many) it took 25 MB, 35 MB at 30,000
+    assert peak < 15_000_000, peak
+
+
+def test_cli_streams_long_documents_in_order_among_short_ones(tmp_path, tfidf_dir, monkeypatch, capsys):  # noqa: F811
+    from claimsift import cli as cli_module
+
+    flagship = (ROOT / "data/raw/000_d102734279138d1d.txt").read_text(encoding="utf-8")
+    texts = {"a": "Police arrested 31 people.", "long1": flagship, "b": "“I saw it,” she said. It was late.",
+             "c": "The ruling is a disgrace.", "long2": flagship[:4000], "d": "Officials said 12 were hurt."}
+    paths = []
+    for name, text in texts.items():
+        paths.append(tmp_path / f"{name}.txt")
+        paths[-1].write_text(text, encoding="utf-8")
+    monkeypatch.setattr(cli_module, "STREAM_CHARS", 1_000)  # the two long ones are streamed
+    clf = Classifier.load(tfidf_dir)
+    listed = {name: [r.to_dict() for r in clf.classify(text, name)] for name, text in texts.items()}
+
+    assert cli_module.main(["classify", *map(str, paths), "--model", str(tfidf_dir), "--with-text"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # written record by record for a streamed document, yet exactly json.dumps of the whole object
+    assert lines == [json.dumps({"doc": name, "format": "text", "text": text, "segments": listed[name]},
+                                ensure_ascii=False) for name, text in texts.items()]
+
+    assert cli_module.main(["classify", *map(str, paths), "--model", str(tfidf_dir)]) == 0
+    assert capsys.readouterr().out.splitlines() == [json.dumps(r, ensure_ascii=False)
+                                                    for name in texts for r in listed[name]]
+
+    assert cli_module.main(["classify", *map(str, paths), "--model", str(tfidf_dir), "--format", "table"]) == 0
+    table = capsys.readouterr().out
+    assert sum(len(v) for v in listed.values()) + 2 == len([ln for ln in table.splitlines() if not ln.startswith(" ")])
 
 
 def test_one_huge_sentence_is_cut_for_the_model(tmp_path, tfidf_dir):  # noqa: F811

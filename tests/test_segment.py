@@ -144,8 +144,12 @@ def test_news_cases_file_is_well_formed():
 
 
 def test_to_dict_roundtrip():
-    seg = segment_document("One. Two.", "d")[1]
-    assert Segment(**seg.to_dict()) == seg
+    import dataclasses
+
+    for seg in segment_document('One. Two. "Three," she said.', "d"):  # both of _with_quotes' paths
+        assert Segment(**seg.to_dict()) == seg and hash(Segment(**seg.to_dict())) == hash(seg)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            seg.text = "changed"  # type: ignore[misc]
 
 
 def test_empty_and_whitespace():
@@ -170,3 +174,37 @@ _NEWSY = st.lists(st.sampled_from([
 @given(_NEWSY)
 def test_property_newsy_strings(text):
     check_invariants(text, segment_document(text))
+
+
+_OPTIONAL_TEXT = st.none() | st.text(max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=st.text(max_size=20), index=st.integers(0, 10**7), start=st.integers(0, 10**7), length=st.integers(1, 500),
+       text=st.text(min_size=1, max_size=200), body=st.booleans(), reason=_OPTIONAL_TEXT, in_quote=st.booleans(),
+       speaker=_OPTIONAL_TEXT, cue=_OPTIONAL_TEXT)
+def test_to_json_is_json_dumps_of_to_dict(doc, index, start, length, text, body, reason, in_quote, speaker, cue):
+    # any character: quotes, backslashes, control characters, non-ASCII, line separators
+    seg = Segment(doc, index, start, start + length, text, body, reason, in_quote, speaker, cue)
+    assert seg.to_json() == json.dumps(seg.to_dict(), ensure_ascii=False)
+    assert json.loads(seg.to_json()) == seg.to_dict()
+
+
+def test_to_json_of_every_segment_of_the_flagship():
+    for seg in segment_document(FLAGSHIP.read_text(encoding="utf-8"), "flag"):
+        assert seg.to_json() == json.dumps(seg.to_dict(), ensure_ascii=False)
+
+
+_MARKERISH = st.text(st.sampled_from("1234567890aAbzivxIVX()[].•-–* \t\n\u00a0"), max_size=18)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_MARKERISH, _MARKERISH)
+def test_list_marker_span_is_the_stripped_marker_pattern(before, window):
+    # _decide tests the sentence so far in place (no slice, no strip); it must agree with the
+    # pattern applied to the stripped slice, as it was written first
+    from claimsift.segment import _LIST_MARKER_ONLY, _LIST_MARKER_SPAN
+
+    text = before + window + "x"
+    a, b = len(before), len(before) + len(window)
+    assert bool(_LIST_MARKER_SPAN.match(text, a, b)) == bool(_LIST_MARKER_ONLY.match(text[a:b].strip()))

@@ -19,7 +19,7 @@ from claimsift.features import model_input, neighbour_context
 from claimsift.labels import LABELS
 from claimsift.modelmeta import ModelError, read_metadata
 from claimsift.precision import PRECISIONS
-from claimsift.segment import Segment, segment_document
+from claimsift.segment import Segment, iter_segments, segment_document
 
 __all__ = ["ClassifiedSegment", "Classifier", "DEFAULT_WINDOW"]
 
@@ -225,6 +225,50 @@ class Classifier:
             n = sum(s.body for s in segments)
             yield self._label(segments, probs[k : k + n])
             k += n
+
+    def iter_classify(self, text: str, doc_id: str = "doc", hints: list | None = None,
+                      batch_size: int | None = None, window: int = DEFAULT_WINDOW) -> Iterator[ClassifiedSegment]:
+        """The records of :meth:`classify`, streamed: the document is segmented and scored
+        ``window`` body sentences at a time, so memory stays flat however long it is (a 10 MB
+        input can have millions of segments; :meth:`classify` returns them as one list).
+
+        The windows, and so the scores, are those of :meth:`classify`. A model that reads
+        neighbouring sentences gets them across window edges too, except after more than
+        ``8 * window`` segments in a row without a body sentence (there the wait is cut short).
+        """
+        if window < 1:
+            raise ValueError("window must be at least 1")
+        pending: list[Segment] = []      # segments not given out yet, in order
+        body: list[dict[str, Any]] = []  # the records of pending's body segments
+        before: dict[str, Any] | None = None  # the body record before ``body[0]``, for its context
+        for seg in iter_segments(text, doc_id, hints):
+            pending.append(seg)
+            if not seg.body:
+                if len(pending) >= 8 * window:  # a flood of non-body segments
+                    yield from self._label(pending, self._window_probs(body, before, None, batch_size))
+                    before = body[-1] if body else before
+                    pending, body = [], []
+                continue
+            body.append(seg.to_dict())
+            if len(body) > window:
+                # score the window; its last sentence's next neighbour (just read) waits for the next
+                yield from self._label(pending[:-1], self._window_probs(body[:-1], before, body[-1], batch_size))
+                before = body[-2]
+                pending, body = pending[-1:], body[-1:]
+        yield from self._label(pending, self._window_probs(body, before, None, batch_size))
+
+    def _window_probs(self, records: list[dict[str, Any]], before: dict[str, Any] | None,
+                      after: dict[str, Any] | None, batch_size: int | None) -> np.ndarray:
+        """Calibrated probabilities of consecutive body ``records`` of one document, whose
+        neighbouring records outside the list are ``before`` and ``after`` (or None)."""
+        if not records:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        if not self.uses_context:
+            return self.predict_proba(records, batch_size)
+        inputs: list = self.model_inputs(records)
+        around = ([before] if before else []) + records + ([after] if after else [])
+        context = neighbour_context(around)[1 if before else 0:][:len(records)]
+        return apply_temperature(self._predict_proba(list(zip(inputs, context)), batch_size), self.temperature)
 
     def classify(self, text: str, doc_id: str = "doc", hints: list | None = None) -> list[ClassifiedSegment]:
         """Segment ``text`` and classify it. Offsets index ``text``; ``hints``: see ``Document.hints``."""

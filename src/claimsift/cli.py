@@ -22,7 +22,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from claimsift import __version__
 
@@ -132,12 +132,37 @@ def _load(args):
         raise UsageError(str(exc)) from None
 
 
-def _classified(run: _Run, classifier, batch_size: int | None) -> Iterator[tuple[object, list]]:
-    """(document, segments) pairs in input order, streamed through ``classify_many``."""
-    for_texts, for_ids, for_hints, for_results = itertools.tee(run.documents(), 4)
-    results = classifier.classify_many((d.text for d in for_texts), (d.doc_id for d in for_ids),
-                                       batch_size=batch_size, hints=(d.hints for d in for_hints))
-    return zip(for_results, results)
+STREAM_CHARS = 200_000
+"""A document longer than this (about a window of sentences) is classified as a stream
+(``Classifier.iter_classify``), never held as one list of records; shorter ones are batched
+across documents by ``classify_many``."""
+
+
+def _classified(run: _Run, classifier, batch_size: int | None) -> Iterator[tuple[object, Iterable]]:
+    """(document, records) pairs in input order; each document's records must be read before
+    the next pair is asked for (a long document's are a lazy stream)."""
+    docs = run.documents()
+    doc = next(docs, None)
+    while doc is not None:
+        if len(doc.text) > STREAM_CHARS:
+            yield doc, classifier.iter_classify(doc.text, doc.doc_id, doc.hints, batch_size=batch_size)
+            doc = next(docs, None)
+            continue
+        held: list = []  # the long document that ends a run of short ones
+
+        def short_run(first=doc, held=held) -> Iterator:
+            yield first
+            for d in docs:
+                if len(d.text) > STREAM_CHARS:
+                    held.append(d)
+                    return
+                yield d
+
+        for_texts, for_ids, for_hints, for_results = itertools.tee(short_run(), 4)
+        results = classifier.classify_many((d.text for d in for_texts), (d.doc_id for d in for_ids),
+                                           batch_size=batch_size, hints=(d.hints for d in for_hints))
+        yield from zip(for_results, results)
+        doc = held[0] if held else None
 
 
 def cmd_classify(args) -> int:
@@ -153,8 +178,12 @@ def cmd_classify(args) -> int:
         if table is not None:
             table.write(records)
         elif args.with_text:
-            out.write(json.dumps({"doc": doc.doc_id, "format": doc.format, "text": doc.text,
-                                  "segments": [r.to_dict() for r in records]}, ensure_ascii=False) + "\n")
+            # json.dumps of {"doc", "format", "text", "segments": [...]}, written record by record
+            head = json.dumps({"doc": doc.doc_id, "format": doc.format, "text": doc.text}, ensure_ascii=False)
+            out.write(head[:-1] + ', "segments": [')
+            for i, r in enumerate(records):
+                out.write((", " if i else "") + json.dumps(r.to_dict(), ensure_ascii=False))
+            out.write("]}\n")
         else:
             for r in records:
                 out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
@@ -165,10 +194,10 @@ def cmd_segment(args) -> int:
     from claimsift.segment import iter_segments
 
     run = _Run(args)
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # built once: json.dumps(...) builds one per call
+    write = sys.stdout.write
     for doc in run.documents():
         for seg in iter_segments(doc.text, doc.doc_id, doc.hints):  # streamed: memory stays flat on 10 MB
-            sys.stdout.write(encode(seg.to_dict()) + "\n")
+            write(seg.to_json() + "\n")
     return run.finish()
 
 

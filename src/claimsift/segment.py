@@ -36,6 +36,8 @@ import functools
 import heapq
 import itertools
 import re
+from array import array
+from json.encoder import encode_basestring as _json_str  # json's own string encoder (ensure_ascii=False)
 from typing import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -67,6 +69,21 @@ class Segment:
         return {"doc": self.doc, "index": self.index, "start": self.start, "end": self.end,
                 "text": self.text, "body": self.body, "reason": self.reason,
                 "in_quote": self.in_quote, "speaker": self.speaker, "cue": self.cue}
+
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict(), ensure_ascii=False)``, written directly: the JSON encoder's
+        per-call set-up costs several times the record itself when a document has millions."""
+        return (f'{{"doc": {_json_str(self.doc)}, "index": {self.index:d}, "start": {self.start:d}, '
+                f'"end": {self.end:d}, "text": {_json_str(self.text)}, "body": {_JSON_BOOL[self.body]}, '
+                f'"reason": {_json_opt(self.reason)}, "in_quote": {_JSON_BOOL[self.in_quote]}, '
+                f'"speaker": {_json_opt(self.speaker)}, "cue": {_json_opt(self.cue)}}}')
+
+
+_JSON_BOOL = {True: "true", False: "false"}
+
+
+def _json_opt(value: str | None) -> str:
+    return "null" if value is None else _json_str(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,8 +142,14 @@ PREPOSITIONS = frozenset("at by on until till before after around about from sin
 _LIST_MARKER_ONLY = re.compile(
     r"^(?:[•⁃▪‣◦*+\-–]\s*)?[(\[]?(?:\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,5})[.)\]]{1,2}$")
 _DOTTED = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
-_CAND = re.compile(r"(?<![.!?…‽])(\.(?:[ \u00a0]\.){2,3}+|[.!?…‽]++)([”’\"'»)\]}]*+)(?=\s)")
-_NEXT = re.compile(r"\s+([“\"‘'«„(\[{]*)([^\s“\"‘'«„(\[{]*)")
+# A candidate boundary (groups 1, 2) and, looked ahead at, the opening punctuation and the word
+# that follow it (groups 3, 4): one match per candidate instead of two.
+_CAND = re.compile(r"(?<![.!?…‽])(\.(?:[ \u00a0]\.){2,3}+|[.!?…‽]++)([”’\"'»)\]}]*+)"
+                   r"(?=\s+([“\"‘'«„(\[{]*)([^\s“\"‘'«„(\[{]*))")
+# A unit that is only a list marker, "1.", "(a)", "• iv.", as ``_LIST_MARKER_ONLY`` matches it
+# stripped, for ``match(u, pos, endpos)`` without slicing
+_LIST_MARKER_SPAN = re.compile(
+    r"\s*(?:[•⁃▪‣◦*+\-–]\s*)?[(\[]?(?:\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,5})[.)\]]{1,2}\s*\Z")
 _BULLET_CUT = re.compile(r"(?<=\s)[•⁃▪‣◦►](?=\s|\d)")
 _ENUM_START = re.compile(r"^[•⁃▪‣◦*+\-]?\s*(?:(\d{1,2})|([a-z]))(\.\)|\.|\))\s")
 _ENUM_AFTER_COLON = re.compile(r"(?<=:)\s+(?:(1)|(a))(\.\)|\.|\))\s")
@@ -146,17 +169,26 @@ def _first_word(word: str) -> str:
     return m.group(0) if m else word
 
 
+@functools.lru_cache(maxsize=4096)  # the words after a boundary repeat: The, He, A., ...
 def _is_starter(word: str) -> bool:
     w = _first_word(word).lower().rstrip(".")
     return w in STARTERS
 
 
+_TOKEN_LEAD = _OPENERS + "-—–"
+_ABBREVIATIONS = TITLES | NUMBER_PREFIX | MONTH_ABBR | DAY_ABBR | TERMINAL_ABBR | {"a.m", "p.m"}
+
+
+def _upper_or_digit(ch: str) -> bool:
+    return bool(ch) and (ch.isupper() or ch.isdigit() or not ch.isalpha())
+
+
 def _decide(u: str, m: re.Match, sent_start: int, depth: int) -> int | None:
-    """Return the cut position for candidate ``m`` in unit ``u``, or None for no cut."""
-    nm = _NEXT.match(u, m.end())
-    if nm is None:
-        return None
-    opener, word = nm.group(1), nm.group(2)
+    """Return the cut position for candidate ``m`` (of ``_CAND``) in unit ``u``, or None for no cut."""
+    m_start, m_end = m.span()
+    if m_end - sent_start <= 16 and _LIST_MARKER_SPAN.match(u, sent_start, m_end):
+        return None  # the sentence so far is a list marker (every test before this one says None too)
+    term, close, opener, word = m.group(1, 2, 3, 4)
     if not word and not opener:
         return None
     ch = word[:1] if word else ""
@@ -164,63 +196,62 @@ def _decide(u: str, m: re.Match, sent_start: int, depth: int) -> int | None:
         return None
     if not word and opener:  # opener followed by whitespace: treat as boundary-neutral
         ch = opener[-1]
-    term, close = m.group(1), m.group(2)
     if depth > 0:
-        close_at = u.find(")", m.end(), m.end() + 300)
+        close_at = u.find(")", m_end, m_end + 300)
         if close_at != -1:
             return None
-    if opener.startswith("(") and _CITATION.match(u, nm.start(1)):
+    if opener.startswith("(") and _CITATION.match(u, m.start(3)):
         return None
-    upper_or_digit = bool(ch) and (ch.isupper() or ch.isdigit() or not ch.isalpha())
-    if m.end() - sent_start <= 16 and _LIST_MARKER_ONLY.match(u[sent_start:m.end()].strip()):
-        return None
-    attached = m.start() > 0 and not u[m.start() - 1].isspace()
     if " " in term or "\u00a0" in term:  # spaced ellipsis ". . ." / ". . . ."
-        if attached:
-            return m.start() + 1 if (ch.isupper() or ch.isdigit()) else None
-        if term.count(".") >= 4 and upper_or_digit:
-            return m.end()
+        if m_start > 0 and not u[m_start - 1].isspace():  # attached to the word before
+            return m_start + 1 if (ch.isupper() or ch.isdigit()) else None
+        if term.count(".") >= 4 and _upper_or_digit(ch):
+            return m_end
         return None
     if "!" in term or "?" in term or "‽" in term:
-        if close and any(q in close for q in "”\"'’") and _QUOTE_ATTR_AFTER_EXCL.match(u, nm.start(2)):
+        if close and any(q in close for q in "”\"'’") and _QUOTE_ATTR_AFTER_EXCL.match(u, m.start(4)):
             return None
-        return m.end()
+        return m_end
     if "…" in term or len(term) > 1:  # ellipsis
         if _first_word(word) in ("I", "I’m", "I'm", "I’ve", "I've", "I’d", "I'd", "I’ll", "I'll"):
             return None  # "I don’t know... I just don’t know": a trailing-off pause, not an end
-        return m.end() if upper_or_digit else None
+        return m_end if _upper_or_digit(ch) else None
     # a single period
     if close:
-        return m.end()
-    before = u[max(sent_start, m.start() - 60):m.start()]
+        return m_end
+    before = u[max(sent_start, m_start - 60):m_start]
     # the trailing run of non-whitespace, as ``(\S+)$`` finds it ($ also matches before a final
     # newline), without a regex scan of the window
     if before.endswith("\n"):
         before = before[:-1]
     tok = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
-    core = tok.lstrip(_OPENERS + "-—–")
-    low = core.lower().rsplit("/", 1)[-1]   # "P/BGEN." -> "bgen"
+    core = tok.lstrip(_TOKEN_LEAD)
+    low = core.lower()
+    if "/" in low:
+        low = low.rsplit("/", 1)[-1]   # "P/BGEN." -> "bgen"
     if not core:
-        return m.end()
+        return m_end
+    if low not in _ABBREVIATIONS and "." not in core and not (len(core) == 1 and core.isalpha() and core.isupper()):
+        return m_end  # an ordinary word: none of the tests below can hold
     if low in TITLES and core[:1].isupper():
         return None
     if ch.isdigit() and (low in NUMBER_PREFIX or low in MONTH_ABBR):
         return None
     if len(core) == 1 and core.isalpha() and core.isupper():  # initial: "Julián G." / "you and I."
-        return m.end() if (_is_starter(word) or opener) else None
+        return m_end if (_is_starter(word) or opener) else None
     if low in ("a.m", "p.m"):
         nxt = _first_word(word).lower().rstrip(".")
         if nxt in WEEKDAYS or nxt in MONTHS or nxt in TIMEZONES:
             return None
-        words = u[sent_start:m.end()][:60].split()
+        words = u[sent_start:m_end][:60].split()
         if len(words) <= 4 and words and words[0].lower() in PREPOSITIONS:
             return None
-        return m.end()
+        return m_end
     if low in MONTH_ABBR or low in DAY_ABBR:
-        return m.end() if (_is_starter(word) or opener) else None
+        return m_end if (_is_starter(word) or opener) else None
     if low in TERMINAL_ABBR or _DOTTED.match(core) or low in NUMBER_PREFIX:
-        return m.end() if (_is_starter(word) or opener) and not ch.isdigit() else None
-    return m.end()
+        return m_end if (_is_starter(word) or opener) and not ch.isdigit() else None
+    return m_end
 
 
 def _sentence_cuts(u: str) -> list[int]:
@@ -233,7 +264,7 @@ def _iter_sentence_cuts(u: str) -> Iterator[int]:
     cuts: list[int] = []
     # inline enumerations "1. x 2. y" / "a) x b) y" and bullets
     em = _ENUM_START.match(u)
-    if em is None:
+    if em is None and ":" in u:
         em = _ENUM_AFTER_COLON.search(u)
         if em is not None:
             cuts.append(em.start(1) if em.group(1) else em.start(2))
@@ -251,12 +282,19 @@ def _iter_sentence_cuts(u: str) -> Iterator[int]:
                 break
             cuts.append(hit.start())
             pos = hit.end()
-    for bm in _BULLET_CUT.finditer(u):
-        cuts.append(bm.start())
+    bullet = None if u.isascii() else _BULLET_CUT.search(u)  # the bullets are not ASCII
+    if not cuts and bullet is None:
+        return _candidate_cuts(u, cuts)  # nothing to merge (the common case: most units)
+    if bullet is not None:
+        cuts.extend(bm.start() for bm in _BULLET_CUT.finditer(u, bullet.start()))
     cut_set = sorted(set(cuts))
+    return _merged_cuts(cut_set, _candidate_cuts(u, cut_set))
+
+
+def _merged_cuts(cut_set: list[int], candidates: Iterator[int]) -> Iterator[int]:
     last_cut = None
     # one cut per candidate, candidates in order: strictly increasing, so a merge keeps order
-    for c in heapq.merge(cut_set, _candidate_cuts(u, cut_set)):
+    for c in heapq.merge(cut_set, candidates):
         if c != last_cut:
             yield c
             last_cut = c
@@ -268,14 +306,16 @@ def _candidate_cuts(u: str, cut_set: list[int]) -> Iterator[int]:
     depth = 0
     last = 0
     ci = 0
+    parens = "(" in u  # without one, depth stays 0
     for m in _CAND.finditer(u):
         # advance over enumeration/bullet cuts that lie before this candidate
         while ci < len(cut_set) and cut_set[ci] <= m.start():
             sent_start = cut_set[ci]
             ci += 1
-        seg = u[last:m.end()]
-        depth = max(0, depth + seg.count("(") - seg.count(")"))
-        last = m.end()
+        if parens:
+            end = m.end()
+            depth = max(0, depth + u.count("(", last, end) - u.count(")", last, end))
+            last = end
         cut = _decide(u, m, sent_start, depth)
         if cut is not None:
             yield cut
@@ -350,10 +390,12 @@ _DATELINE_PREFIX = re.compile(
 _TERM_END = re.compile(r"[.!?…‽][”’\"'»)\]}*_]*$")
 
 
+_BLOCKQUOTE = re.compile(r"^(?:>\s*)+")
+
+
 def _strip_md(line: str) -> str:
     s = line.strip()
-    s = re.sub(r"^(?:>\s*)+", "", s)
-    return s
+    return _BLOCKQUOTE.sub("", s) if s[:1] == ">" else s
 
 
 def _words(s: str) -> list[str]:
@@ -481,7 +523,7 @@ def _is_wrapped(text: str, lines: Iterable[tuple[int, int]]) -> bool:
         if not a or not b:
             continue
         followed += 1
-        if not _TERM_END.search(a) and a[-1] not in ":" and 30 <= len(a) <= 110 and not _LIST_ITEM.match(b):
+        if 30 <= len(a) <= 110 and a[-1] not in ":" and not _TERM_END.search(a) and not _LIST_ITEM.match(b):
             open_end += 1
     return open_end >= 3 and open_end >= 0.4 * followed
 
@@ -491,10 +533,29 @@ _DANGLING = re.compile(r"(?:,|\b(?:and|or|but|nor|the|a|an|of|to|in|for|with|bet
                        r"has|have|had|be|been|said|says|told|would|will|could|should|not))$")
 
 
-def _units(text: str) -> Iterator[tuple[int, int, bool]]:
-    """(start, end, paragraph_start) of each unit, lazily; whitespace-only lines are skipped."""
-    wrapped = _is_wrapped(text, _line_spans(text))
-    units: list[list] = []   # the unit being built: [start, end, paragraph_start, first line, last line]
+class _Wrapped:
+    """``_is_wrapped(text)``, computed the first time it is asked (as ``bool(...)``), then kept: a
+    pass over every line that short lines never need, and that every pass over the units shares."""
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, text: str):
+        self.text, self.value = text, None
+
+    def __bool__(self) -> bool:
+        if self.value is None:
+            self.value = _is_wrapped(self.text, _line_spans(self.text))
+        return self.value
+
+
+def _units(text: str, wrapped: _Wrapped | None = None) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, paragraph_start) of each unit, lazily; whitespace-only lines are skipped.
+
+    ``wrapped``: the text's ``_Wrapped``, when the caller has one to share.
+    """
+    if wrapped is None:
+        wrapped = _Wrapped(text)
+    cur: list | None = None  # the unit being built: [start, end, paragraph_start, first line, last line]
     prev_blank = True
     for s, e in _line_spans(text):
         stripped = text[s:e].strip()
@@ -502,32 +563,33 @@ def _units(text: str) -> Iterator[tuple[int, int, bool]]:
             prev_blank = True
             continue
         join = False
-        if units and not prev_blank:
-            first_line, last_line = units[-1][3], units[-1][4]
-            starts_low = stripped[:1].islower()
-            structural = bool(_LIST_ITEM.match(stripped) or _MD_HEADING.match(stripped) or _SEPARATOR.match(stripped)
-                              or _MD_HEADING.match(first_line) or _SEPARATOR.match(first_line))
-            if not structural and not _TERM_END.search(last_line) and last_line[-1:] != ":":
-                if starts_low or _DANGLING.search(last_line[-40:]):
-                    join = True
-                elif wrapped and len(last_line) >= 30 and _classify_unit(stripped, None, False) in (None, "heading"):
-                    join = True
-            elif not structural and wrapped and _TERM_END.search(last_line) and len(last_line) >= 50 \
-                    and not _LIST_ITEM.match(first_line) and _classify_unit(stripped, None, False) is None:
-                join = True
+        if cur is not None and not prev_blank:
+            # The cheap tests first: most lines end a sentence and start a new unit.
+            first_line, last_line = cur[3], cur[4]
+            if _TERM_END.search(last_line):
+                join = bool(len(last_line) >= 50 and wrapped and not _LIST_ITEM.match(first_line)
+                            and _classify_unit(stripped, None, False) is None and not _structural(stripped, first_line))
+            elif last_line[-1:] != ":":
+                join = bool(stripped[:1].islower() or _DANGLING.search(last_line[-40:])
+                            or (len(last_line) >= 30 and wrapped
+                                and _classify_unit(stripped, None, False) in (None, "heading"))
+                            ) and not _structural(stripped, first_line)
         if join:
-            units[-1][1] = e
-            units[-1][4] = stripped
+            cur[1] = e
+            cur[4] = stripped
         else:
-            if units:
-                u = units.pop()
-                yield u[0], u[1], u[2]
-                units.append([s, e, prev_blank, stripped, stripped])
-            else:
-                units.append([s, e, True, stripped, stripped])
+            if cur is not None:
+                yield cur[0], cur[1], cur[2]
+            cur = [s, e, prev_blank, stripped, stripped]
         prev_blank = False
-    for u in units:
-        yield u[0], u[1], u[2]
+    if cur is not None:
+        yield cur[0], cur[1], cur[2]
+
+
+def _structural(line: str, unit_first_line: str) -> bool:
+    """Whether ``line`` (or the unit it would join) is Markdown structure that never joins."""
+    return bool(_LIST_ITEM.match(line) or _MD_HEADING.match(line) or _SEPARATOR.match(line)
+                or _MD_HEADING.match(unit_first_line) or _SEPARATOR.match(unit_first_line))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -688,10 +750,26 @@ def iter_segments(text: str, doc_id: str = "doc", hints: list[LineHints] | None 
     unit by unit by the page model (one extra pass, one reason per unit kept).
     """
     reasons = None
-    if hints is not None or _copied_page(text):
-        units = list(_units(text))
+    wrapped = _Wrapped(text)  # shared by the passes over the units
+    if hints is not None or _copied_page(text, wrapped):
+        units = list(_units(text, wrapped))
         reasons = _page_reasons(text, units, rule_reasons(text, units), hints)
-    return _with_quotes(text, _raw_segments(text, reasons), doc_id)
+    return _with_quotes(text, _raw_segments(text, reasons, wrapped), doc_id)
+
+
+_object_new = object.__new__
+_object_setattr = object.__setattr__
+
+
+def _new_segment(doc: str, index: int, start: int, end: int, text: str, body: bool, reason: str | None,
+                 in_quote: bool, speaker: str | None, cue: str | None) -> Segment:
+    """``Segment(...)`` without the frozen dataclass's ten ``object.__setattr__`` calls (less than
+    half the cost; the result is an ordinary, equal, still frozen ``Segment``)."""
+    seg = _object_new(Segment)
+    _object_setattr(seg, "__dict__", {"doc": doc, "index": index, "start": start, "end": end, "text": text,
+                                      "body": body, "reason": reason, "in_quote": in_quote, "speaker": speaker,
+                                      "cue": cue})
+    return seg
 
 
 # A pure function of its arguments; repeated lines (page boilerplate, a million identical short
@@ -705,25 +783,28 @@ few thousand at most, and the page model holds features for every unit (memory s
 a million short lines)."""
 
 
-def _copied_page(text: str) -> bool:
+def _copied_page(text: str, wrapped: _Wrapped | None = None) -> bool:
     """Strong evidence that plain ``text`` is a copied web page (see ``pagetext.looks_like_page``)."""
-    head = list(itertools.islice((_strip_md(text[us:ue].strip()) for us, ue, _p in _units(text)), MAX_PAGE_UNITS + 1))
+    units = _units(text, wrapped)
+    head = list(itertools.islice((_strip_md(text[us:ue].strip()) for us, ue, _p in units), MAX_PAGE_UNITS + 1))
     return len(head) <= MAX_PAGE_UNITS and looks_like_page(head)
 
 
-def _raw_segments(text: str, reasons: list[str | None] | None = None) -> Iterator[tuple[int, int, str | None, int, bool]]:
-    """(start, end, reason, unit_no, para_start) of each segment, before quotation context.
+def _raw_segments(text: str, reasons: list[str | None] | None = None,
+                  wrapped: _Wrapped | None = None) -> Iterator[tuple[int, int, str | None, int, bool, str]]:
+    """(start, end, reason, unit_no, para_start, text) of each segment, before quotation context.
 
     ``reasons`` (one per unit, from the page model) replaces the text rules when given.
     """
     in_link_list = False
     prev_reason = None
-    for unit_no, (us, ue, para_start) in enumerate(_units(text)):
+    for unit_no, (us, ue, para_start) in enumerate(_units(text, wrapped)):
         u = text[us:ue]
+        stripped = u.strip()
         if reasons is not None:
             reason = reasons[unit_no]
         else:
-            reason = _classify_unit_cached(_strip_md(u.strip()), prev_reason, in_link_list)
+            reason = _classify_unit_cached(_strip_md(stripped), prev_reason, in_link_list)
             if reason == "link_list":
                 in_link_list = True
             elif reason is None or reason not in ("heading", "ad", "video", "ui", "separator"):
@@ -737,11 +818,18 @@ def _raw_segments(text: str, reasons: list[str | None] | None = None) -> Iterato
             if dm:
                 lead = len(u) - len(u.lstrip())
                 dl_end = lead + dm.end("dl")
-                yield us + lead, us + dl_end, "dateline", unit_no, para_start
+                yield us + lead, us + dl_end, "dateline", unit_no, para_start, u[lead:dl_end]
                 offset = dl_end
-        body_part = u[offset:]
+        body_part = u[offset:] if offset else u
+        cuts = _iter_sentence_cuts(body_part)
+        first = next(cuts, None)
+        if first is None and not offset:  # one sentence, the whole unit (most units): no slicing
+            if stripped:
+                start = us + len(u) - len(u.lstrip())
+                yield start, start + len(stripped), reason, unit_no, para_start, stripped
+            continue
         prev_cut = 0
-        for cut in itertools.chain(_iter_sentence_cuts(body_part), (len(body_part),)):
+        for cut in itertools.chain(() if first is None else (first,), cuts, (len(body_part),)):
             a, b, prev_cut = prev_cut, cut, cut
             piece = body_part[a:b]
             st = piece.strip()
@@ -749,7 +837,7 @@ def _raw_segments(text: str, reasons: list[str | None] | None = None) -> Iterato
                 continue
             lead = len(piece) - len(piece.lstrip())
             start = us + offset + a + lead
-            yield start, start + len(st), reason, unit_no, para_start
+            yield start, start + len(st), reason, unit_no, para_start, st
 
 
 def rule_reasons(text: str, units: list[tuple[int, int, bool]]) -> list[str | None]:
@@ -803,9 +891,13 @@ def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segme
     its close, else the one before its opening, else (same unit) the previous group's. A segment
     takes the attribution of the last attributed group opened in it, else of the group it
     continues; one touched by no group gets ``_attr_sentence``. Segments wait in ``pending``
-    only while a group is open, so memory stays bounded on any input.
+    only while a group is open; those that only continue it wait as two integers each, so a
+    quotation left open over a whole 10 MB line stays small.
     """
-    pending: list[list] = []   # [start, end, reason, in_quote, cont_group, has_group, attr_of_opened]
+    # [start, end, reason, in_quote, cont_group, has_group, attr_of_opened], or for a run of
+    # segments that only continue the open group: (group, array of start, end, start, end, ...)
+    pending: list[list | tuple[int, array]] = []
+    run: array | None = None   # the run at the end of ``pending``, if the last item is one
     wanted: dict[int, object] = {}  # group -> attribution, for groups some pending segment continues
     gid = -1                   # id of the last group opened
     cur = False                # a group is open
@@ -843,8 +935,18 @@ def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segme
     opened_in: list | None = None  # the pending entry of the segment the open group was opened in
 
     def flush() -> Iterator[Segment]:
-        nonlocal index
-        for s, e, reason, in_q, cont, has_group, opened_attr in pending:
+        nonlocal index, run
+        for item in pending:
+            if type(item) is tuple:  # segments that only continue group ``g``: its attribution
+                g, spans = item
+                found = wanted.get(g)
+                speaker, cue = found if found else (None, None)
+                for k in range(0, len(spans), 2):
+                    s, e = spans[k], spans[k + 1]
+                    yield _new_segment(doc_id, index, s, e, text[s:e], True, None, True, speaker, cue)
+                    index += 1
+                continue
+            s, e, reason, in_q, cont, has_group, opened_attr = item
             speaker = cue = None
             body = reason is None
             if body:
@@ -853,14 +955,44 @@ def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segme
                     found = _attr_sentence(text[s:e])
                 if found:
                     speaker, cue = found
-            yield Segment(doc=doc_id, index=index, start=s, end=e, text=text[s:e], body=body, reason=reason,
-                          in_quote=in_q if body else False, speaker=speaker, cue=cue)
+            yield _new_segment(doc_id, index, s, e, text[s:e], body, reason, in_q if body else False, speaker, cue)
             index += 1
         pending.clear()
         wanted.clear()
+        run = None
 
-    for s, e, reason, unit_no, _p in raw:
-        seg = text[s:e]
+    quote_char = _QUOTE_CHAR.search
+    cue_free = _CUE_FIRST.isdisjoint
+    words = _WORD.findall
+    for s, e, reason, unit_no, _p, seg in raw:
+        if not cur and (reason is not None or ('"' not in seg if seg.isascii() else quote_char(seg) is None)):
+            # No quotation open or opened here (``pending`` is empty): give the segment out at
+            # once. The general path below does the same, at several times the cost per segment,
+            # and so would ``_new_segment`` and ``_attr_sentence``'s first test, called.
+            prev_unit = unit_no
+            speaker = cue = None
+            if reason is None and not cue_free(words(seg.lower())):
+                found = _attr_sentence(seg)
+                if found:
+                    speaker, cue = found
+            new = _object_new(Segment)
+            _object_setattr(new, "__dict__", {"doc": doc_id, "index": index, "start": s, "end": e, "text": seg,
+                                              "body": reason is None, "reason": reason, "in_quote": False,
+                                              "speaker": speaker, "cue": cue})
+            yield new
+            index += 1
+            continue
+        if cur and reason is None and unit_no == prev_unit and (
+                '"' not in seg if seg.isascii() else quote_char(seg) is None):
+            # Inside the open quotation, with no quotation mark: what the general path below
+            # would record, kept as two integers.
+            wanted[gid] = None
+            if run is None:
+                run = array("q")
+                pending.append((gid, run))
+            run.append(s)
+            run.append(e)
+            continue
         skip_first = False
         if unit_no != prev_unit:
             if cur:
@@ -871,7 +1003,6 @@ def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segme
                     cur = False
             prev_unit = unit_no
         entry = [s, e, reason, False, None, False, None]
-        pending.append(entry)
         if reason is not None:
             if cur:
                 finish(None)
@@ -896,6 +1027,17 @@ def _with_quotes(text: str, raw: Iterable[tuple], doc_id: str) -> Iterator[Segme
                 elif cur and ch in CLOSE_Q:
                     finish((s + j, e, unit_no))
                     cur = False
+        if cur and entry[4] == gid and entry is not opened_in:
+            # it only continues the open group (its marks were ignored, as an opening one inside
+            # a quotation is): kept as two integers, as above
+            if run is None:
+                run = array("q")
+                pending.append((gid, run))
+            run.append(s)
+            run.append(e)
+        else:
+            pending.append(entry)
+            run = None
         if not cur:
             yield from flush()
     if cur:
