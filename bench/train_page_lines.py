@@ -59,21 +59,28 @@ def _prepare(args):
 def article_text(texts, reasons, feats, probs, model: PageModel) -> str:
     keep = []
     for s, r, f, p in zip(texts, reasons, feats, probs):
-        if page_reason(s, r, p, model, pull=f.get("pull", 0.0) > 0) in (None, "subheading"):
+        if page_reason(s, r, p, model, pull=f.get("pull", 0.0) > 0, in_core=f.get("in_core", 0.0) > 0) in (None, "subheading"):
             keep.append(s)
     return "\n".join(keep)
 
 
 def _fit(rows, C):
-    """Seeded logistic regression over feature dicts; (weights, bias)."""
+    """Seeded logistic regression over feature dicts; (weights, bias).
+
+    Each feature is divided by its largest absolute value while fitting (so one C suits them all
+    and the solver converges fast); the weights returned apply to the raw features."""
+    import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     X, y, w = zip(*rows)
-    vec = DictVectorizer(sparse=True)
+    vec = DictVectorizer(sparse=False)
+    Xa = vec.fit_transform(X)
+    scale = np.abs(Xa).max(axis=0)
+    scale[scale == 0] = 1.0
     lr = LogisticRegression(C=C, max_iter=3000, random_state=SEED)
-    lr.fit(vec.fit_transform(X), y, sample_weight=w)
-    return {k: float(v) for k, v in zip(vec.get_feature_names_out(), lr.coef_[0])}, float(lr.intercept_[0])
+    lr.fit(Xa / scale, y, sample_weight=w)
+    return {k: float(v) for k, v in zip(vec.get_feature_names_out(), lr.coef_[0] / scale)}, float(lr.intercept_[0])
 
 
 def _rows(prepared, feats_of):
@@ -87,7 +94,7 @@ def _rows(prepared, feats_of):
     return rows
 
 
-def train(kind: str, prepared: list[dict], c_grid=(0.01, 0.03, 0.1, 0.3), folds: int = 5) -> dict:
+def train(kind: str, prepared: list[dict], c_grid=(0.1, 0.3, 1.0), folds: int = 5) -> dict:
     best = None
     for C in c_grid:
         w1, b1 = _fit(_rows(prepared, lambda k, p: p["feats"]), C)
@@ -111,9 +118,11 @@ def train(kind: str, prepared: list[dict], c_grid=(0.01, 0.03, 0.1, 0.3), folds:
                 if k % folds == fold:
                     probs[k] = [1.0 / (1.0 + math.exp(-max(-30, min(30, bf + sum(wf.get(a, 0.0) * v for a, v in f.items())))))
                                 for f in f2_all[k]]
-        for thr, override, sub in product((0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5), (0.5, 0.7, 0.9, 2.0),
-                                          (0.0, 0.3, 0.5, 0.7)):
-            model = PageModel(kind, w1, b1, thr, override, w2, b2, sub)
+        for thr, core, override, sub in product((0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5), (None, 0.01, 0.02, 0.03, 0.05, 0.1),
+                                                (0.9, 2.0), (0.0, 0.3, 0.5)):
+            if core is not None and core >= thr:
+                continue
+            model = PageModel(kind, w1, b1, thr, override, w2, b2, sub, core)
             rows = [aeb.tp_fp_fn(p["truth"], article_text(p["texts"], p["reasons"], p["feats"], pr, model))
                     for p, pr in zip(prepared, probs)]
             f1, prec, rec = aeb.scores(rows)
@@ -123,11 +132,12 @@ def train(kind: str, prepared: list[dict], c_grid=(0.01, 0.03, 0.1, 0.3), folds:
         raise SystemExit(f"{kind}: no setting reaches body recall {MIN_RECALL} on the tuning half")
     f1, prec, rec, C, model = best
     print(f"{kind}: tuning half (out-of-fold) F1 {f1:.4f} P {prec:.4f} R {rec:.4f} (C={C}, threshold={model.threshold}, "
-          f"subheading threshold={model.sub_threshold}, "
+          f"subheading threshold={model.sub_threshold}, core threshold={model.core_threshold}, "
           f"override={model.override}, {sum(len(p['texts']) for p in prepared)} units)")
     rnd = lambda d: {k: round(v, 6) for k, v in sorted(d.items()) if abs(v) > 1e-9}  # noqa: E731
     return {"kind": kind, "trained_on": "Article Extraction Benchmark, tuning half (bench/aeb.py is_tuning)",
-            "seed": SEED, "C": C, "threshold": model.threshold, "override": model.override, "sub_threshold": model.sub_threshold, "bias": model.bias,
+            "seed": SEED, "C": C, "threshold": model.threshold, "override": model.override, "sub_threshold": model.sub_threshold,
+            "core_threshold": model.core_threshold, "bias": model.bias,
             "weights": rnd(model.weights), "bias2": model.bias2, "weights2": rnd(model.weights2)}
 
 

@@ -75,5 +75,88 @@ def test_page_reason_keeps_article_and_names_subheadings():
     model = pagetext.load_model("text")
     assert page_reason(ARTICLE[0], None, 0.99, model) is None
     assert page_reason("What happens next", "heading", 0.99, model) == "subheading"
-    assert page_reason(ARTICLE[2], None, 0.99, model, pull=True) == "pull_quote"
+    assert page_reason(ARTICLE[2], None, 0.5, model, pull=True) == "pull_quote"
+    assert page_reason(ARTICLE[2], None, 0.99, model, pull=True) is None  # the model is sure: article text
     assert page_reason("Regional news", "heading", 0.0, model) == "heading"
+
+
+JA_SENTENCE = "先日、川の水位が上がり、町の人々は朝早くから学校の体育館へ避難しました。"
+
+
+def test_cjk_sentences_read_as_prose_not_headings():
+    assert pagetext._nwords(JA_SENTENCE) >= 10 and pagetext._nwords("ブログ") <= 4
+    f = unit_features(["ブログ", JA_SENTENCE], ["heading", "heading"])
+    assert f[1]["term"] == 1.0 and "r=heading" not in f[1] and f[0]["r=heading"] == 1.0
+    model = pagetext.load_model("text")
+    assert page_reason(JA_SENTENCE, "heading", 0.99, model) is None   # body, not a subheading
+
+
+@pytest.mark.parametrize("line", ["Jane Doe on March 3, 2021 at 4:12 pm said:", "Leave a Reply", "12 Comments",
+                                  "Comments powered by Talkbox", "You must be logged in to post a comment."])
+def test_comment_section_lines_are_cued(line):
+    units = [*ARTICLE, line, "Thanks for the update, I was wondering about the buses too."]
+    assert unit_features(units, [None] * len(units))[len(ARTICLE)].get("c_comment") == 1.0
+
+
+def test_article_sentences_are_not_comment_cues():
+    assert not any("c_comment" in f for f in unit_features(ARTICLE, [None] * len(ARTICLE)))
+
+
+TEASERS = [
+    "Storm Knocks Out Power To Thousands Across Valley Towns Crews worked through the night to restore lines.",
+    "City Council Delays Vote On New Bus Routes Again Members asked for two more weeks to hear from riders.",
+]
+
+
+def test_teasers_run_a_title_case_headline_into_their_summary():
+    units = [*ARTICLE, "More local news", *TEASERS, "City Council Delays Vote On New Bus Routes Again"]
+    f = unit_features(units, [None] * len(units))
+    assert f[len(ARTICLE) + 1]["lead_caps"] >= 0.8 and f[len(ARTICLE) + 2]["lead_caps"] >= 0.8
+    assert all(f[i]["lead_caps"] < 0.5 for i in range(len(ARTICLE)))
+    assert f[len(ARTICLE) + 2].get("starts_other") == 1.0   # its headline is also a line of its own
+    assert "starts_other" not in f[len(ARTICLE) + 1]
+
+
+def test_a_list_a_sentence_introduces_belongs_to_the_core():
+    dates = ["March 3 -- Town Hall, Riverside", "March 5 -- Grange Hall, Millbrook", "March 9 -- Old Mill Theatre, Eastport",
+             "March 12 -- Harbour Stage, Westport"]
+    units = ["Home", "News", "Sport", *ARTICLE, "The choir will sing at these halls on its spring tour:", *dates, "Share", "Tweet",
+             "Most read", "Contact us"]
+    feats = unit_features(units, [None] * len(units))
+    k = 3 + len(ARTICLE)
+    assert feats[k]["run=head"] == 1.0
+    assert all(feats[k + 1 + j]["run=item"] == 1.0 and feats[k + 1 + j]["in_core"] == 1.0 for j in range(len(dates)))
+    assert "run=item" not in feats[-1] and "in_core" not in feats[-1] or feats[-1]["in_core"] == 0.0
+
+
+def test_numbered_items_form_a_list():
+    units = [*ARTICLE, "1) A kite from 1985\nshop.example/a1", "2) A board game about trains", "3) A tin robot, boxed",
+             "Leave a Reply"]
+    feats = unit_features(units, [None] * len(units))
+    assert [feats[len(ARTICLE) + j].get("run=item") for j in range(3)] == [1.0, 1.0, 1.0]
+    assert "run=item" not in feats[-1]
+
+
+def test_repeating_teaser_pattern_is_periodic_and_paragraphs_are_not():
+    block = []
+    for n in range(4):
+        block += [f"Headline number {n} about the valley", "Jane Roe", "November 19, 2019",
+                  f"Summary {n}: the council met on Tuesday and agreed to look again at the plan for the valley."]
+    units = [*ARTICLE, *ARTICLE, *block]
+    feats = unit_features(units, [None] * len(units))
+    assert all("periodic" not in f for f in feats[:len(ARTICLE)])
+    assert all(f.get("periodic") == 1.0 for f in feats[2 * len(ARTICLE) + 4:-4])
+    assert feats[2 * len(ARTICLE) + 7]["dates6"] > feats[2]["dates6"]
+
+
+def test_page_end_cues_accumulate_after_the_core_starts():
+    units = [*ARTICLE, "Related stories", "Tags: floods, weather", "Leave a Reply", "A reader wrote this."]
+    feats = unit_features(units, [None] * len(units))
+    assert feats[1]["end_cues"] == 0.0 and feats[-1]["end_cues"] > feats[len(ARTICLE) + 1]["end_cues"] > 0.0
+
+
+def test_the_core_may_have_its_own_threshold():
+    model = pagetext.PageModel("text", {}, 0.0, threshold=0.3, override=2.0, core_threshold=0.05)
+    line = "Get it at the corner shop for $5"
+    assert page_reason(line, None, 0.1, model, in_core=True) is None
+    assert page_reason(line, None, 0.1, model, in_core=False) == "nav"

@@ -32,7 +32,10 @@ __all__ = ["LineHints", "PageModel", "looks_like_page", "unit_features", "articl
 
 _HERE = Path(__file__).resolve().parent
 _WORD = re.compile(r"\w+")
-_TERM = re.compile(r"[.!?…‽][”’\"'»)\]}*_]*$")
+_TERM = re.compile(r"[.!?…‽。！？][”’\"'»)\]}*_」』）]*$")
+# Chinese and Japanese write no spaces between words: a run of their characters counts as one
+# word per two characters, so a sentence of them reads as prose and a menu item as a short line
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 # page-noise cues in the text itself (language: mostly English; the model weighs them)
 _COOKIE = re.compile(r"\b(?:cookies?|privacy (?:policy|settings|notice)|consent|gdpr|terms of (?:use|service))\b", re.I)
@@ -59,6 +62,13 @@ _NAV = re.compile(r"^(?:home|news|sport|sports|business|politics|world|opinion|c
                   r"|register|subscribe|advertise|help|faq|sitemap|rss|archives?)\b", re.I)
 _DATEISH = re.compile(r"\b(?:\d{4}|\d{1,2}:\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}|updated|published)\b",
                       re.I)
+_COMMENT = re.compile(
+    r"^(?:leave a (?:reply|comment)|post a comment|add (?:a |your )?comment|write a comment|\d+ (?:comments?|replies|responses)"
+    r"|comments?(?: \(\d+\))?|(?:show|view|load|hide|read) (?:all )?comments|join the (?:discussion|conversation)|comments are closed"
+    r"|you must (?:be )?log(?:ged)? in to (?:post|leave) a comment|log in to (?:comment|reply)|reply|report(?: abuse| comment)?|cancel reply"
+    r"|comments? powered by \w+|newest|oldest|sort by\b.{0,20})\W*$"
+    r"|\b(?:said|says|wrote|writes|commented)\s*:\s*$", re.I)
+_ENUM = re.compile(r"^#?(\d{1,3})\s?[.):]\s+\S")
 _STOP = frozenset("""the a an of to in and or for on at by with from that this is are was were be been it its as but not
 have has had he she they we you his her their our which who what when will would can could said says""".split())
 
@@ -101,6 +111,11 @@ class PageModel:
     weights2: dict[str, float] = field(default_factory=dict)
     bias2: float = 0.0
     sub_threshold: float = 0.0   # a unit the rules call a heading is an in-article subheading from this score up
+    core_threshold: float | None = None  # the threshold inside the core (the densest run of prose); None: ``threshold``
+
+    def cut(self, in_core: bool) -> float:
+        """The score from which a unit is article text, inside or outside the core."""
+        return self.threshold if self.core_threshold is None or not in_core else min(self.threshold, self.core_threshold)
 
     def prob(self, feats: dict[str, float]) -> float:
         return _logistic(self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items()))
@@ -128,6 +143,12 @@ def stage2_features(feats: list[dict[str, float]], p1: list[float], units: list[
         if cur > best:
             best, span = cur, (start, i)
     a, b = span
+    mass = [t * p for t, p in zip(ntok, p1)]
+    before, acc = [], 0.0
+    for m in mass:
+        before.append(acc)
+        acc += m
+    total = acc or 1.0
     out = []
     for i, f in enumerate(feats):
         g = dict(f)
@@ -144,6 +165,15 @@ def stage2_features(feats: list[dict[str, float]], p1: list[float], units: list[
             g["s_before" if i < a else "s_after"] = 1.0
             g["s_dist"] = math.log1p(a - i if i < a else i - b)
         g["s_in_block_low"] = float(inside and p1[i] < 0.5)
+        if inside:
+            g["s_to_end"] = math.log1p(b - i)
+            g["s_from_start"] = math.log1p(i - a)
+        fwd = [p1[j] for j in range(i + 1, min(n, i + 6))]
+        back = [p1[j] for j in range(max(0, i - 5), i)]
+        g["s_fwd5"] = sum(fwd) / len(fwd) if fwd else 0.0
+        g["s_back5"] = sum(back) / len(back) if back else 0.0
+        g["s_mass_before"] = before[i] / total
+        g["s_mass_after"] = (total - before[i] - mass[i]) / total
         out.append(g)
     return out
 
@@ -158,15 +188,29 @@ def load_model(kind: str) -> PageModel | None:
     return PageModel(name=kind, weights={k: float(v) for k, v in data["weights"].items()}, bias=float(data["bias"]),
                      threshold=float(data["threshold"]), override=float(data.get("override", 2.0)),
                      weights2={k: float(v) for k, v in data.get("weights2", {}).items()}, bias2=float(data.get("bias2", 0.0)),
-                     sub_threshold=float(data.get("sub_threshold", 0.0)))
+                     sub_threshold=float(data.get("sub_threshold", 0.0)),
+                     core_threshold=None if data.get("core_threshold") is None else float(data["core_threshold"]))
 
 
-def _words(s: str) -> list[str]:
-    return s.split()
+def _nwords(s: str) -> int:
+    """Words of ``s``; a run of Chinese or Japanese characters counts one word per two characters."""
+    n = len(s.split())
+    if n and _CJK.search(s):
+        n += sum(len(m) // 2 for m in _CJK.findall(s))
+    return n
+
+
+_CJK_END = re.compile(r"[。！？][」』）”’\"']*$")
+
+
+def _rule(s: str, rule: str | None) -> str | None:
+    """The text rules' reason, except that a Chinese or Japanese sentence (which the rules, written
+    for spaced scripts, take for a heading) is no heading."""
+    return None if rule == "heading" and _CJK_END.search(s) else rule
 
 
 def _is_prose(s: str) -> bool:
-    return len(s.split()) >= 10 and bool(_TERM.search(s))
+    return _nwords(s) >= 10 and bool(_TERM.search(s))
 
 
 def looks_like_page(units: Iterable[str]) -> bool:
@@ -179,7 +223,7 @@ def looks_like_page(units: Iterable[str]) -> bool:
     short = total = 0
     for s in units:  # one pass over any iterable, so the segmenter can stream the units
         total += 1
-        short += bool(s and len(s.split()) <= 4 and not _TERM.search(s))
+        short += bool(s and _nwords(s) <= 4 and not _TERM.search(s))
     return short >= 15 and short >= 0.2 * total
 
 
@@ -188,7 +232,7 @@ def _core(units: list[str]) -> tuple[int, int]:
     best, best_span = 0.0, (0, -1)
     cur, start = 0.0, 0
     for i, s in enumerate(units):
-        w = len(s.split())
+        w = _nwords(s)
         score = float(w) if _is_prose(s) else (-6.0 if w <= 8 else -2.0)
         if cur <= 0:
             cur, start = score, i
@@ -208,6 +252,8 @@ def unit_features(units: list[str], reasons: list[str | None], hints: list[LineH
     n = len(units)
     prose = [1.0 if _is_prose(s) else 0.0 for s in units]
     a, b = _core(units)
+    runs = _list_runs(units, prose)
+    b = _extend_core(a, b, runs)
     norms = [_norm(s) for s in units]
     counts: dict[str, int] = {}
     for t in norms:
@@ -215,12 +261,13 @@ def unit_features(units: list[str], reasons: list[str | None], hints: list[LineH
             counts[t] = counts.get(t, 0) + 1
     # pull quotes repeat a sentence of a body paragraph; a page-sized blob holding everything is no paragraph
     long_norms = [t for t in norms if 80 <= len(t) <= 2000]
+    heads = {t for t in norms if 4 <= t.count(" ") + 1 <= 25}
     out = []
     for i, s in enumerate(units):
         f: dict[str, float] = {}
         ws = s.split()
-        nw = len(ws)
-        r = reasons[i]
+        nw = _nwords(s)
+        r = _rule(s, reasons[i])
         if r is not None:
             f["r=" + r] = 1.0
             f["rule"] = 1.0
@@ -281,6 +328,16 @@ def unit_features(units: list[str], reasons: list[str | None], hints: list[LineH
             f["dup"] = 1.0
         if t and 5 <= nw <= 40 and any(len(o) >= len(t) + 20 and t in o for o in long_norms):
             f["pull"] = 1.0
+        if _COMMENT.search(s) and nw <= 30:
+            f["c_comment"] = 1.0
+        if nw >= 12:
+            # a teaser is a headline in title case run into its summary
+            lead = [w for w in ws[:12] if w[:1].isalpha()][:8]
+            if lead:
+                f["lead_caps"] = sum(w[:1].isupper() for w in lead) / len(lead)
+            toks = norms[i].split()
+            if any(" ".join(toks[:k]) in heads for k in range(4, min(len(toks) - 3, 26))):
+                f["starts_other"] = 1.0
         h = hints[i] if hints is not None and i < len(hints) else None
         if h is not None:
             f["h_found"] = float(h.found)
@@ -294,7 +351,101 @@ def unit_features(units: list[str], reasons: list[str | None], hints: list[LineH
             for tag in h.in_tags:
                 f["h_in=" + tag] = 1.0
         out.append(f)
+    _sequence_features(runs, out, a)
     return out
+
+
+_END_CUES = ("c_comment", "c_related", "c_share", "c_promo", "c_cookie", "r=copyright", "r=tags", "r=follow", "c_bio", "c_contrib")
+
+
+def _shape(s: str) -> tuple:
+    """A coarse shape of a list item: how it starts and whether a dash or colon splits it."""
+    w = s.split(None, 1)[0] if s.strip() else ""
+    start = "num" if w[:1].isdigit() else ("month" if w.lower().rstrip(".") in _MONTHS else ("cap" if w[:1].isupper() else
+                                                                                              ("low" if w[:1].islower() else "sym")))
+    return start, bool(re.search(r" (?:--|–|—|-|:) ", s))
+
+
+_MONTHS = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august september "
+                    "october november december".split())
+
+
+def _list_runs(units: list[str], prose: list[float]) -> list[str | None]:
+    """Which list each unit belongs to: "item" (numbered items in sequence, or items of one shape
+    after a sentence ending in a colon), "head" (that sentence), else None."""
+    n = len(units)
+    nums = []
+    for s in units:
+        m = _ENUM.match(s)
+        nums.append(int(m.group(1)) if m else None)
+    out: list[str | None] = [None] * n
+    for i, k in enumerate(nums):
+        if k is not None and any(nums[j] in (k - 1, k + 1) for j in range(max(0, i - 12), min(n, i + 13)) if j != i):
+            out[i] = "item"
+    for i in range(1, n - 1):  # a stray line (a link on its own) inside a numbered list
+        if out[i] is None and out[i - 1] == "item" and out[i + 1] == "item":
+            out[i] = "item"
+    for i, s in enumerate(units[:-1]):
+        if not (s.endswith(":") and _nwords(s) >= 5 and not _RELATED.match(s)):
+            continue
+        j = i + 1
+        if out[j] is None and not prose[j]:
+            shape = _shape(units[j])
+            while j < n and j - i <= 80 and out[j] is None and not prose[j] and _shape(units[j]) == shape:
+                out[j] = "item"
+                j += 1
+        if j - i >= 3 or (j < n and out[j] == "item"):
+            out[i] = "head"
+    return out
+
+
+def _extend_core(a: int, b: int, runs: list[str | None]) -> int:
+    """The end of the core, carried over a numbered list or a list a sentence of the core introduces."""
+    while a <= b and b + 1 < len(runs) and runs[b + 1] is not None:
+        b += 1
+    return b
+
+
+def _kind(f: dict[str, float]) -> str:
+    """A unit's kind for pattern features: prose, date, title-like short line, other."""
+    if f.get("term_long"):
+        return "P"
+    if f.get("c_date") or f.get("r=dateline"):
+        return "D"
+    return "H" if not f.get("term") and f["lw"] <= math.log1p(15) else "S"
+
+
+def _periodic(kinds: list[str], i: int) -> bool:
+    """Whether the kinds around unit i repeat with a short period (2 to 4) that mixes kinds: teaser
+    lists (headline, author, date, summary) and link blocks repeat, an article's paragraphs do not."""
+    n = len(kinds)
+    for per in (2, 3, 4):
+        lo, hi = max(0, i - per), min(n - per, i + per)
+        if hi - lo < per or len(set(kinds[lo:hi + per])) < 2:
+            continue
+        if sum(kinds[j] == kinds[j + per] for j in range(lo, hi)) >= 0.9 * (hi - lo):
+            return True
+    return False
+
+
+def _sequence_features(runs: list[str | None], feats: list[dict[str, float]], core_start: int) -> None:
+    """Features of the run a unit belongs to, repeating patterns, dates nearby, and the page-end cues
+    passed since the core began."""
+    kinds = [_kind(f) for f in feats]
+    n = len(kinds)
+    cues = 0
+    for i, f in enumerate(feats):
+        if _periodic(kinds, i):
+            f["periodic"] = 1.0
+            if kinds[i] == "P":
+                f["periodic_prose"] = 1.0
+        f["dates6"] = math.log1p(sum(kinds[j] == "D" for j in range(max(0, i - 6), min(n, i + 7)) if j != i))
+        if runs[i] is not None:
+            f["run=" + runs[i]] = 1.0
+        if i > core_start:
+            f["end_cues"] = math.log1p(cues)
+        if i >= core_start and any(c in f for c in _END_CUES):
+            cues += 1
 
 
 def article_probabilities(units: list[str], reasons: list[str | None], model: PageModel,
@@ -322,19 +473,22 @@ def _strong_cue(s: str) -> str | None:
     return None
 
 
-def page_reason(s: str, rule: str | None, prob: float, model: PageModel, pull: bool = False) -> str | None:
+def page_reason(s: str, rule: str | None, prob: float, model: PageModel, pull: bool = False,
+                in_core: bool = False) -> str | None:
     """Final non-body reason of a unit of a web page (None: body).
 
     Article units the rules call headings are in-article ``subheading``s; other rule reasons stand
     unless the model is very sure the unit is article text. Units the model puts outside the
-    article keep the rule's reason, else get one from text cues (``nav`` when none fits).
+    article keep the rule's reason, else get one from text cues (``nav`` when none fits). A
+    sentence repeated inside a longer unit is a ``pull_quote`` unless the model is sure of it.
     """
+    rule = _rule(s, rule)
     strong = _strong_cue(s)
     if strong is not None and (strong in ("cookie", "embed") or prob < _SURE):
         return strong
-    if pull:
+    if pull and prob < _SURE:
         return "pull_quote"
-    if prob >= model.threshold:
+    if prob >= model.cut(in_core):
         if rule in _SUBHEADING_OK:
             return "subheading" if prob >= model.sub_threshold else rule
         if rule is not None and prob < model.override:

@@ -879,7 +879,7 @@ def _page_reasons(text: str, units: list[tuple[int, int, bool]], reasons: list[s
     unit_texts, _r, unit_hints = page_units(text, hints)
     feats = unit_features(unit_texts, reasons, unit_hints)
     probs = model.probs(feats, unit_texts)
-    return [page_reason(s, r, p, model, pull=f.get("pull", 0.0) > 0)
+    return [page_reason(s, r, p, model, pull=f.get("pull", 0.0) > 0, in_core=f.get("in_core", 0.0) > 0)
             for s, r, f, p in zip(unit_texts, reasons, feats, probs)]
 
 
