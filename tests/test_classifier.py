@@ -178,3 +178,19 @@ def test_importing_claimsift_does_not_import_torch():
     out = subprocess.run([sys.executable, "-c", "import sys, claimsift; print('torch' in sys.modules)"],
                          capture_output=True, text=True, check=True, env=child_env())
     assert out.stdout.strip() == "False"
+
+
+def test_segment_record_is_every_field_in_order(any_model):
+    """``to_dict`` (spelled out for speed) is exactly ``dataclasses.asdict``, key order included,
+    and its scores are a copy."""
+    import dataclasses
+
+    segments = any_model.classify(DOCS[3], "d3")
+    assert any(s.body for s in segments) and any(not s.body for s in any_model.classify("BREAKING NEWS\n\n" + DOCS[1]))
+    for seg in segments + any_model.classify("BREAKING NEWS\n\n" + DOCS[1]):
+        record = seg.to_dict()
+        assert record == dataclasses.asdict(seg)
+        assert list(record) == [f.name for f in dataclasses.fields(seg)]
+        if seg.scores is not None:
+            record["scores"]["finding"] = -1.0
+            assert seg.scores["finding"] != -1.0
