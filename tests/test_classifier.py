@@ -178,3 +178,37 @@ def test_importing_claimsift_does_not_import_torch():
     out = subprocess.run([sys.executable, "-c", "import sys, claimsift; print('torch' in sys.modules)"],
                          capture_output=True, text=True, check=True, env=child_env())
     assert out.stdout.strip() == "False"
+
+
+def test_segment_record_is_every_field_in_order(any_model):
+    """``to_dict`` (spelled out for speed) is exactly ``dataclasses.asdict``, key order included,
+    and its scores are a copy."""
+    import dataclasses
+
+    segments = any_model.classify(DOCS[3], "d3")
+    assert any(s.body for s in segments) and any(not s.body for s in any_model.classify("BREAKING NEWS\n\n" + DOCS[1]))
+    for seg in segments + any_model.classify("BREAKING NEWS\n\n" + DOCS[1]):
+        record = seg.to_dict()
+        assert record == dataclasses.asdict(seg)
+        assert list(record) == [f.name for f in dataclasses.fields(seg)]
+        if seg.scores is not None:
+            record["scores"]["finding"] = -1.0
+            assert seg.scores["finding"] != -1.0
+
+
+def test_workers_option(transformer_dir, tfidf_dir):
+    import torch
+
+    from claimsift.transformer import default_workers
+
+    threads = default_workers()
+    try:
+        one = Classifier.load(transformer_dir, precision="fp32", workers=1)
+        two = Classifier.load(transformer_dir, precision="fp32", workers=2)
+        records = [s.to_dict() for s in one.classify(DOCS[0]) + one.classify(DOCS[3]) if s.body]
+        assert abs(one.predict_proba(records, batch_size=2) - two.predict_proba(records, batch_size=2)).max() < 1e-4
+        with pytest.raises(ValueError, match="workers must be at least 1"):
+            Classifier.load(transformer_dir, workers=0)
+        assert Classifier.load(tfidf_dir, workers=2).kind == "tfidf"  # TF-IDF takes and ignores it
+    finally:
+        torch.set_num_threads(threads)

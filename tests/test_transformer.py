@@ -62,3 +62,31 @@ def test_bucketed_order_is_a_permutation_of_similar_length_batches():
     spread = sum(max(lengths[j] for j in b) - min(lengths[j] for j in b) for b in batches) / len(batches)
     assert spread < 20  # random batches of 16 would span about 100 tokens
     assert order != bucketed_order(lengths, 16, random.Random(1), chunk_batches=10)
+
+
+def test_scorer_workers_and_lean_forward_agree(tiny_model):
+    """Batches run on worker threads (one core each) and the lean forward give the scores of one
+    batch at a time through the transformers forward, in input order."""
+    import torch
+
+    out, _ = tiny_model
+    threads = transformer.default_workers()  # torch's count before any scorer set it to 1
+    torch.set_num_threads(threads)
+    texts = [f"Sentence {i} " + "with more words " * (i % 7) for i in range(40)]
+    try:
+        plain = transformer.TransformerScorer(out, batch_size=4, workers=1, lean=False)
+        assert plain.workers == 1 and plain.lean is None and plain._pool is None
+        expected = plain.predict_proba(texts)
+        parallel = transformer.TransformerScorer(out, batch_size=4, workers=3)
+        assert parallel.workers == 3 and parallel.lean is not None
+        assert torch.get_num_threads() == 1  # one core per forward pass
+        got = parallel.predict_proba(texts)
+        assert abs(got - expected).max() < 1e-4
+        assert (got.argmax(1) == expected.argmax(1)).all()
+        # The default is the core count torch had before a scorer set it to 1.
+        assert transformer.default_workers() == threads
+        assert transformer.TransformerScorer(out).workers == threads
+        with pytest.raises(ValueError, match="workers must be at least 1"):
+            transformer.TransformerScorer(out, workers=0)
+    finally:
+        torch.set_num_threads(threads)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,11 @@ class ClassifiedSegment:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON record of the classifier contract (plus segment context keys)."""
-        return asdict(self)
+        # Spelled out: dataclasses.asdict deep-copies field by field, several times slower, and
+        # the HTTP service and the CLI call this for every segment they write.
+        return {"doc": self.doc, "index": self.index, "start": self.start, "end": self.end, "text": self.text,
+                "body": self.body, "label": self.label, "scores": dict(self.scores) if self.scores is not None else None,
+                "reason": self.reason, "in_quote": self.in_quote, "speaker": self.speaker, "cue": self.cue}
 
 
 class Classifier:
@@ -88,7 +92,8 @@ class Classifier:
         self.temperature = float(metadata.get("calibration", {}).get("temperature", 1.0))
 
     @classmethod
-    def load(cls, path: str | Path, precision: str = "auto", batch_size: int = 64) -> Classifier:
+    def load(cls, path: str | Path, precision: str = "auto", batch_size: int = 64,
+             workers: int | None = None) -> Classifier:
         """Load a model directory written by the ``train_tfidf`` or ``train_transformer`` stage.
 
         Args:
@@ -98,6 +103,9 @@ class Classifier:
                 99.9% of labels in ``bench/throughput.py``. TF-IDF models accept ``"auto"`` and
                 ``"fp32"`` and always compute in float64.
             batch_size: sentences per forward pass (transformer).
+            workers: transformer on a CPU: forward passes run at once, each on one core
+                (default: torch's thread count; loading sets torch's intra-op threads to 1 when
+                it is above 1); 1 keeps torch's threading as it is. See ``TransformerScorer``.
 
         Raises:
             ModelError: the directory is missing, not a claimsift model, or broken.
@@ -105,6 +113,8 @@ class Classifier:
         """
         if precision not in PRECISIONS:
             raise ValueError(f"unknown precision {precision!r} (one of {', '.join(PRECISIONS)})")
+        if workers is not None and workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
         path = Path(path)
         meta = read_metadata(path)
         if meta["kind"] == "tfidf":
@@ -119,7 +129,7 @@ class Classifier:
         try:
             scorer = TransformerScorer(
                 path, batch_size=batch_size, max_length=int(meta.get("params", {}).get("max_length", 128)),
-                precision=precision,
+                precision=precision, workers=workers,
             )
         except (OSError, ValueError) as exc:
             raise ModelError(f"{path}: cannot load transformer ({exc})") from None

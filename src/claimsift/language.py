@@ -18,6 +18,7 @@ _FUNCTION_WORDS = frozenset(
     "those into also after because while where our we you he she his her it be or an at as".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[a-z]+")
 _MIN_WORDS = 8          # fewer words: too short to tell, no warning
 _MIN_SHARE = 0.12       # English news prose runs at 0.3-0.45; French/German/Spanish below 0.05
 _MIN_LATIN = 0.8        # share of letters that are a-z
@@ -25,12 +26,13 @@ _MIN_LATIN = 0.8        # share of letters that are a-z
 
 def looks_english(text: str, sample_chars: int = 20_000) -> bool:
     """False only when the first ``sample_chars`` characters clearly are not English."""
-    sample = text[:sample_chars]
-    words = _WORD.findall(sample.lower())
+    sample = text[:sample_chars].lower()
+    words = _WORD.findall(sample)
     if len(words) < _MIN_WORDS:
         return True
-    letters = sum(len(w) for w in words)
-    latin = sum(1 for w in words for ch in w if "a" <= ch <= "z")
+    letters = sum(map(len, words))
+    # Every a-z of the sample lies in a word: count them with one regex, not a loop per letter.
+    latin = sum(map(len, _LATIN.findall(sample)))
     if latin < _MIN_LATIN * letters:
         return False
     return sum(w in _FUNCTION_WORDS for w in words) >= _MIN_SHARE * len(words)

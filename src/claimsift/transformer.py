@@ -258,6 +258,24 @@ def load_checked(model_dir: Path):
     return tokenizer, model
 
 
+_THREADS_BEFORE: int | None = None
+"""torch's intra-op thread count before a scorer set it to 1 (``None``: not set by us)."""
+
+
+def default_workers() -> int:
+    """Forward passes run at once on the CPU by default: torch's thread count (one per core),
+    as it was before a scorer of this process set it to 1."""
+    current = torch.get_num_threads()
+    return _THREADS_BEFORE if _THREADS_BEFORE is not None and current == 1 else current
+
+
+def _single_threaded_ops() -> None:
+    global _THREADS_BEFORE
+    if torch.get_num_threads() != 1:
+        _THREADS_BEFORE = torch.get_num_threads()
+        torch.set_num_threads(1)
+
+
 class TransformerScorer:
     """A fine-tuned model loaded from ``save_pretrained`` output (safetensors only).
 
@@ -265,17 +283,29 @@ class TransformerScorer:
     count and pads each batch only to its own longest text, so batching never changes a score
     beyond float rounding.
 
+    On the CPU the batches run ``workers`` at a time, each on one core (torch's intra-op threads
+    are set to 1, process-wide): small batches of short sentences split across cores inside each
+    operation spend much of their time waiting at OpenMP barriers, and when another process takes
+    a core those waits stall everything (measured in ``bench/throughput.py``).
+
     Args:
         model_dir: directory with ``model.safetensors``, ``config.json`` and the tokenizer.
         batch_size: texts per forward pass.
         max_length: tokens per text (longer ones are truncated, as in training).
         precision: ``auto``, ``fp32`` or ``bf16`` (see :func:`resolve_precision`).
+        workers: batches run at once on the CPU (default: torch's thread count, one per core);
+            1 keeps torch's own threading. Ignored on a GPU.
+        lean: on the CPU, compute with :class:`claimsift.bert_inference.LeanBert` where it
+            supports the architecture (default); ``False`` keeps the ``transformers`` forward.
     """
 
-    def __init__(self, model_dir: Path, batch_size: int = 64, max_length: int = 128, precision: str = "fp32"):
+    def __init__(self, model_dir: Path, batch_size: int = 64, max_length: int = 128, precision: str = "fp32",
+                 workers: int | None = None, lean: bool = True):
         model_dir = Path(model_dir)
         if not (model_dir / "model.safetensors").exists() and not (model_dir / "model.safetensors").is_symlink():
             raise ModelError(f"{model_dir}: no model.safetensors")
+        if workers is not None and workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
         self.device = pick_device()
         self.precision = resolve_precision(precision, gpu=self.device.type == "cuda")
         self.tokenizer, self.model = load_checked(model_dir)
@@ -287,33 +317,61 @@ class TransformerScorer:
         self.max_length = max_length
         self._pad_id = self.tokenizer.pad_token_id or 0
         self._token_types = "token_type_ids" in self.tokenizer.model_input_names
+        cpu = self.device.type == "cpu"
+        self.lean = None
+        if lean and cpu:
+            from claimsift.bert_inference import LeanBert, supports
+
+            if supports(self.model):
+                self.lean = LeanBert(self.model)
+        self.workers = 1 if not cpu else (workers or default_workers())
+        self._pool = None
+        if self.workers > 1:
+            import weakref
+            from concurrent.futures import ThreadPoolExecutor
+
+            _single_threaded_ops()
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="claimsift-forward")
+            weakref.finalize(self, self._pool.shutdown, wait=False)
 
     def encode(self, texts: Sequence[str | tuple[str, str]]) -> list[list[int]]:
         """Token ids per text, truncated to ``max_length`` (pairs truncate the longer side first)."""
         if texts and isinstance(texts[0], tuple):
             first, second = zip(*texts)
-            enc = self.tokenizer(list(first), list(second), truncation=True, max_length=self.max_length)
+            enc = self.tokenizer(list(first), list(second), truncation=True, max_length=self.max_length,
+                                 return_attention_mask=False)
         else:
-            enc = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)
-        if self._token_types:
+            enc = self.tokenizer(list(texts), truncation=True, max_length=self.max_length,
+                                 return_attention_mask=False, return_token_type_ids=False)
+        if self._token_types and texts and isinstance(texts[0], tuple):
             return list(zip(enc["input_ids"], enc["token_type_ids"]))
+        # Single texts have token type 0 throughout: no list to carry.
         return [(ids, None) for ids in enc["input_ids"]]
+
+    def _tensors(self, rows: list) -> dict[str, torch.Tensor]:
+        """The padded batch: ids, attention mask and (for pairs) token types, built in numpy."""
+        width = max(len(ids) for ids, _ in rows)
+        input_ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        pairs = self._token_types and rows[0][1] is not None
+        types = np.zeros((len(rows), width), dtype=np.int64) if pairs else None
+        for i, (ids, tt) in enumerate(rows):
+            input_ids[i, : len(ids)] = ids
+            mask[i, : len(ids)] = 1
+            if types is not None:
+                types[i, : len(tt)] = tt
+        out = {"input_ids": torch.from_numpy(input_ids), "attention_mask": torch.from_numpy(mask)}
+        if types is not None:
+            out["token_type_ids"] = torch.from_numpy(types)
+        return out
 
     @torch.inference_mode()
     def _forward(self, rows: list) -> np.ndarray:
-        width = max(len(ids) for ids, _ in rows)
-        input_ids = torch.full((len(rows), width), self._pad_id, dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        types = torch.zeros((len(rows), width), dtype=torch.long) if self._token_types else None
-        for i, (ids, tt) in enumerate(rows):
-            input_ids[i, : len(ids)] = torch.tensor(ids)
-            mask[i, : len(ids)] = 1
-            if types is not None and tt is not None:
-                types[i, : len(tt)] = torch.tensor(tt)
-        inputs = {"input_ids": input_ids, "attention_mask": mask}
-        if types is not None:
-            inputs["token_type_ids"] = types
-        logits = self.model(**{k: v.to(self.device) for k, v in inputs.items()}).logits
+        inputs = self._tensors(rows)
+        if self.lean is not None:
+            logits = self.lean(**inputs)
+        else:
+            logits = self.model(**{k: v.to(self.device) for k, v in inputs.items()}).logits
         return torch.softmax(logits.float(), dim=-1).cpu().numpy()
 
     def predict_proba(self, texts: Sequence[str | tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
@@ -329,7 +387,13 @@ class TransformerScorer:
         rows = self.encode(texts)
         # Length-sorted batches keep padding (wasted compute) small; the order is restored after.
         order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]))
-        for i in range(0, len(order), batch_size):
-            chunk = order[i : i + batch_size]
-            out[chunk] = self._forward([rows[j] for j in chunk])
+        chunks = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        if self._pool is None or len(chunks) == 1:
+            for chunk in chunks:
+                out[chunk] = self._forward([rows[j] for j in chunk])
+            return out
+        # Longest batches first, so the workers run out of work at about the same time.
+        chunks.reverse()
+        for chunk, probs in zip(chunks, self._pool.map(lambda c: self._forward([rows[j] for j in c]), chunks)):
+            out[chunk] = probs
         return out
