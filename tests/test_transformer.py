@@ -90,3 +90,32 @@ def test_scorer_workers_and_lean_forward_agree(tiny_model):
             transformer.TransformerScorer(out, workers=0)
     finally:
         torch.set_num_threads(threads)
+
+
+def test_batches_keep_a_token_budget_and_padding_changes_no_score(tiny_model):
+    """Long sentences go in smaller batches (at most ``max_batch_tokens`` padded tokens), batch
+    shapes are multiples of 8, and neither the budget nor the padding rows change a score."""
+    out, _ = tiny_model
+    texts = [("word " * (3 + (i * 37) % 120)).strip() for i in range(150)]
+    roomy = transformer.TransformerScorer(out, batch_size=64, workers=1, max_batch_tokens=10**6)
+    tight = transformer.TransformerScorer(out, batch_size=64, workers=1, max_batch_tokens=512)
+    rows = tight.encode(texts)
+    chunks = tight._chunks(rows, 64)
+    assert sorted(j for c in chunks for j in c) == list(range(150))
+    for chunk in chunks:
+        shape = tight._tensors([rows[j] for j in chunk])["input_ids"].shape
+        assert shape[0] % 8 == 0 and shape[1] % 8 == 0
+        assert shape[0] * shape[1] <= max(512, 8 * shape[1])  # at least 8 rows (padded) per batch
+    assert len(chunks) > len(roomy._chunks(rows, 64))
+    expected, got = roomy.predict_proba(texts), tight.predict_proba(texts)
+    assert abs(got - expected).max() < 1e-4
+    assert (got.argmax(1) == expected.argmax(1)).all()
+    # One sentence alone (a padded batch of 8 rows) scores as it does among others.
+    assert abs(tight.predict_proba(texts[:1]) - expected[:1]).max() < 1e-4
+
+
+def test_release_free_memory_is_safe_to_call():
+    from claimsift.heap import release_free_memory
+
+    for _ in range(3):
+        release_free_memory()

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from claimsift import distributed
+from claimsift.heap import release_free_memory
 from claimsift.labels import ID2LABEL, LABEL2ID, LABELS
 from claimsift.modelmeta import ModelError
 from claimsift.precision import resolve_precision
@@ -262,6 +263,13 @@ _THREADS_BEFORE: int | None = None
 """torch's intra-op thread count before a scorer set it to 1 (``None``: not set by us)."""
 
 
+_SHAPE_MULTIPLE = 8
+
+
+def _round_up(n: int, multiple: int) -> int:
+    return -(-n // multiple) * multiple
+
+
 def default_workers() -> int:
     """Forward passes run at once on the CPU by default: torch's thread count (one per core),
     as it was before a scorer of this process set it to 1."""
@@ -292,6 +300,9 @@ class TransformerScorer:
         model_dir: directory with ``model.safetensors``, ``config.json`` and the tokenizer.
         batch_size: texts per forward pass.
         max_length: tokens per text (longer ones are truncated, as in training).
+        max_batch_tokens: padded tokens per forward pass (default 2,048): a batch of long
+            sentences holds fewer than ``batch_size`` (but 8 rows at least), so attention memory
+            stays bounded.
         precision: ``auto``, ``fp32`` or ``bf16`` (see :func:`resolve_precision`).
         workers: batches run at once on the CPU (default: torch's thread count, one per core);
             1 keeps torch's own threading. Ignored on a GPU.
@@ -300,7 +311,7 @@ class TransformerScorer:
     """
 
     def __init__(self, model_dir: Path, batch_size: int = 64, max_length: int = 128, precision: str = "fp32",
-                 workers: int | None = None, lean: bool = True):
+                 workers: int | None = None, lean: bool = True, max_batch_tokens: int = 2048):
         model_dir = Path(model_dir)
         if not (model_dir / "model.safetensors").exists() and not (model_dir / "model.safetensors").is_symlink():
             raise ModelError(f"{model_dir}: no model.safetensors")
@@ -315,6 +326,7 @@ class TransformerScorer:
         self.model.eval()
         self.batch_size = batch_size
         self.max_length = max_length
+        self.max_batch_tokens = max_batch_tokens
         self._pad_id = self.tokenizer.pad_token_id or 0
         self._token_types = "token_type_ids" in self.tokenizer.model_input_names
         cpu = self.device.type == "cpu"
@@ -350,11 +362,16 @@ class TransformerScorer:
 
     def _tensors(self, rows: list) -> dict[str, torch.Tensor]:
         """The padded batch: ids, attention mask and (for pairs) token types, built in numpy."""
-        width = max(len(ids) for ids, _ in rows)
-        input_ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)
-        mask = np.zeros((len(rows), width), dtype=np.int64)
+        # Widths and heights rounded up to multiples of 8: few distinct shapes, so oneDNN caches
+        # few primitives and freed blocks fit the next batch (a 10 MB classify peaked at 1.3 GB
+        # with every shape distinct, 0.76 GB so; bench/classify_memory.py).
+        width = _round_up(max(len(ids) for ids, _ in rows), _SHAPE_MULTIPLE)
+        height = _round_up(len(rows), _SHAPE_MULTIPLE)
+        input_ids = np.full((height, width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((height, width), dtype=np.int64)
+        mask[len(rows):, 0] = 1  # padding rows attend to one token (no all -inf softmax); dropped after
         pairs = self._token_types and rows[0][1] is not None
-        types = np.zeros((len(rows), width), dtype=np.int64) if pairs else None
+        types = np.zeros((height, width), dtype=np.int64) if pairs else None
         for i, (ids, tt) in enumerate(rows):
             input_ids[i, : len(ids)] = ids
             mask[i, : len(ids)] = 1
@@ -372,7 +389,7 @@ class TransformerScorer:
             logits = self.lean(**inputs)
         else:
             logits = self.model(**{k: v.to(self.device) for k, v in inputs.items()}).logits
-        return torch.softmax(logits.float(), dim=-1).cpu().numpy()
+        return torch.softmax(logits[: len(rows)].float(), dim=-1).cpu().numpy()
 
     def predict_proba(self, texts: Sequence[str | tuple[str, str]], batch_size: int | None = None) -> np.ndarray:
         """Probabilities, shape ``(len(texts), len(LABELS))``, columns in ``LABELS`` order.
@@ -385,15 +402,35 @@ class TransformerScorer:
         if not texts:
             return out
         rows = self.encode(texts)
-        # Length-sorted batches keep padding (wasted compute) small; the order is restored after.
-        order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]))
-        chunks = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        chunks = self._chunks(rows, batch_size)
         if self._pool is None or len(chunks) == 1:
             for chunk in chunks:
                 out[chunk] = self._forward([rows[j] for j in chunk])
-            return out
-        # Longest batches first, so the workers run out of work at about the same time.
-        chunks.reverse()
-        for chunk, probs in zip(chunks, self._pool.map(lambda c: self._forward([rows[j] for j in c]), chunks)):
-            out[chunk] = probs
+        else:
+            # Longest batches first, so the workers run out of work at about the same time.
+            chunks.reverse()
+            for chunk, probs in zip(chunks, self._pool.map(lambda c: self._forward([rows[j] for j in c]), chunks)):
+                out[chunk] = probs
+        if len(texts) > batch_size:
+            release_free_memory()
         return out
+
+    def _chunks(self, rows: list, batch_size: int) -> list[list[int]]:
+        """Row indices per forward pass: length-sorted (little padding; the order is restored
+        after), at most ``batch_size`` rows and, padded, at most ``max_batch_tokens`` tokens."""
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]))
+        chunks: list[list[int]] = []
+        chunk: list[int] = []
+        for i in order:
+            # The padded width of a batch ending here (the order is ascending), and so its rows.
+            width = _round_up(len(rows[i][0]), _SHAPE_MULTIPLE)
+            cap = max(1, min(batch_size, self.max_batch_tokens // width))
+            if cap >= _SHAPE_MULTIPLE:
+                cap -= cap % _SHAPE_MULTIPLE  # rows are padded to a multiple too
+            if chunk and len(chunk) >= cap:
+                chunks.append(chunk)
+                chunk = []
+            chunk.append(i)
+        if chunk:
+            chunks.append(chunk)
+        return chunks
