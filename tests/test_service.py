@@ -323,3 +323,34 @@ def test_microbatcher_survives_a_failing_batch():
         return result, running
 
     assert asyncio.run(main()) == ([["fine"]], True)
+
+
+def test_microbatcher_waits_for_callers_just_answered():
+    """Jobs queued while a batch runs still wait ``max_wait_s`` for others: the caller answered a
+    moment ago joins them instead of forming a batch of its own."""
+    import asyncio
+
+    gate = threading.Event()
+    calls: list[list[str]] = []
+
+    def classify_many(texts, ids):
+        gate.wait(10)
+        calls.append(list(texts))
+        return [[t] for t in texts]
+
+    async def main():
+        batcher = MicroBatcher(classify_many, max_wait_s=0.3)
+        batcher.start()
+        first = asyncio.ensure_future(batcher.submit(["a"], ["a"]))
+        await asyncio.sleep(0.5)  # "a" is running, blocked at the gate
+        queued = [asyncio.ensure_future(batcher.submit([t], [t])) for t in ("b", "d")]
+        await asyncio.sleep(0.05)
+        gate.set()
+        await first
+        back = await batcher.submit(["c"], ["c"])  # "a"'s caller comes straight back
+        await asyncio.gather(*queued)
+        await batcher.stop()
+        return back
+
+    assert asyncio.run(main()) == [["c"]]
+    assert calls == [["a"], ["b", "d", "c"]]  # before: ["b", "d"] at once, then ["c"] alone

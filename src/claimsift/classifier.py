@@ -92,7 +92,7 @@ class Classifier:
         self.temperature = float(metadata.get("calibration", {}).get("temperature", 1.0))
 
     @classmethod
-    def load(cls, path: str | Path, precision: str = "auto", batch_size: int = 64,
+    def load(cls, path: str | Path, precision: str = "auto", batch_size: int = 32,
              workers: int | None = None) -> Classifier:
         """Load a model directory written by the ``train_tfidf`` or ``train_transformer`` stage.
 
@@ -102,7 +102,9 @@ class Classifier:
                 AVX512-BF16, else fp32), ``"fp32"`` or ``"bf16"``. bf16 agreed with fp32 on
                 99.9% of labels in ``bench/throughput.py``. TF-IDF models accept ``"auto"`` and
                 ``"fp32"`` and always compute in float64.
-            batch_size: sentences per forward pass (transformer).
+            batch_size: sentences per forward pass (transformer; default 32: on a 2-core CPU the
+                HTTP service's batches of a few documents ran about 10% faster than with 64, whole
+                corpora the same; `bench/throughput.py`).
             workers: transformer on a CPU: forward passes run at once, each on one core
                 (default: torch's thread count; loading sets torch's intra-op threads to 1 when
                 it is above 1); 1 keeps torch's threading as it is. See ``TransformerScorer``.

@@ -272,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--request-timeout", type=float, default=60.0, help="seconds per request, body to answer")
     v.add_argument("--header-timeout", type=float, default=10.0, help="seconds a client has to send its headers")
     v.add_argument("--max-queue", type=int, default=64, help="requests waiting for the model before 503")
-    v.add_argument("--max-wait-ms", type=float, default=5.0, help="batching wait when idle")
+    v.add_argument("--max-wait-ms", type=float, default=15.0,
+                   help="how long a batch waits for more requests after its first (default 15)")
     v.set_defaults(func=cmd_serve)
     from claimsift.batch_cli import add_batch_command  # corpus jobs: their own module
 

@@ -1,8 +1,8 @@
 """A micro-batching queue: documents from concurrent requests are classified together.
 
 Requests put jobs (lists of documents) on a bounded asyncio queue; one worker task takes a job,
-waits at most ``max_wait_s`` for others to arrive (only when the queue is empty: under load the
-queue fills while the previous batch runs), and runs ``Classifier.classify_many`` over all their
+waits ``max_wait_s`` for others to arrive (also when some are queued: the callers of the batch
+just answered are about to come back), and runs ``Classifier.classify_many`` over all their
 documents in one thread off the event loop. A full queue raises :class:`QueueFull` at once, so
 a caller can answer 503 instead of hanging.
 """
@@ -45,14 +45,14 @@ class MicroBatcher:
     Args:
         classify_many: ``(texts, ids) -> iterable of segment lists`` in input order, e.g.
             ``lambda texts, ids: classifier.classify_many(texts, ids)``.
-        max_wait_s: how long an idle worker waits for more jobs after the first arrives.
+        max_wait_s: how long the worker waits for more jobs after taking the first (default 15 ms).
         max_queue: jobs waiting at most; beyond it :meth:`submit` raises :class:`QueueFull`.
         max_batch_chars: a batch stops taking jobs once it holds this many characters.
 
     Use inside a running event loop: ``start()``, ``await submit(...)``, ``await stop()``.
     """
 
-    def __init__(self, classify_many: ClassifyMany, max_wait_s: float = 0.005, max_queue: int = 64,
+    def __init__(self, classify_many: ClassifyMany, max_wait_s: float = 0.015, max_queue: int = 64,
                  max_batch_chars: int = 1_000_000):
         self._classify_many = classify_many
         self.max_wait_s = max_wait_s
@@ -110,9 +110,12 @@ class MicroBatcher:
         loop = asyncio.get_running_loop()
         while True:
             jobs = [await self._queue.get()]
-            if self._queue.empty() and self.max_wait_s > 0:
-                await asyncio.sleep(self.max_wait_s)
             size = jobs[0].chars
+            # Wait even when jobs are queued: the callers just answered are about to send their
+            # next request, and one batch of all of them runs faster than two alternating halves
+            # (8 HTTP clients: 754 -> 872 sentences/s with 15 ms on this 2-core machine).
+            if self.max_wait_s > 0 and size < self.max_batch_chars:
+                await asyncio.sleep(self.max_wait_s)
             while size < self.max_batch_chars and not self._queue.empty():
                 jobs.append(self._queue.get_nowait())
                 size += jobs[-1].chars

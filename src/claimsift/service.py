@@ -58,8 +58,8 @@ class Settings:
     """Whole request, from its first body byte to the answer (a slow body gets 408, a late answer 503)."""
     max_queue: int = 64
     """Requests waiting for the model; one more gets 503 with ``Retry-After``."""
-    max_wait_ms: float = 5.0
-    """How long an idle batcher waits for other requests to join a batch."""
+    max_wait_ms: float = 15.0
+    """How long a batch waits for other requests to join it after its first (also when some are queued)."""
     api_keys: tuple[str, ...] = ()
     """When non-empty, ``/v1/*`` needs ``Authorization: Bearer KEY`` or ``X-API-Key: KEY``."""
     cors_origins: tuple[str, ...] = ()

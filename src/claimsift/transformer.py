@@ -310,7 +310,7 @@ class TransformerScorer:
             supports the architecture (default); ``False`` keeps the ``transformers`` forward.
     """
 
-    def __init__(self, model_dir: Path, batch_size: int = 64, max_length: int = 128, precision: str = "fp32",
+    def __init__(self, model_dir: Path, batch_size: int = 32, max_length: int = 128, precision: str = "fp32",
                  workers: int | None = None, lean: bool = True, max_batch_tokens: int = 2048):
         model_dir = Path(model_dir)
         if not (model_dir / "model.safetensors").exists() and not (model_dir / "model.safetensors").is_symlink():
@@ -411,7 +411,7 @@ class TransformerScorer:
             chunks.reverse()
             for chunk, probs in zip(chunks, self._pool.map(lambda c: self._forward([rows[j] for j in c]), chunks)):
                 out[chunk] = probs
-        if len(texts) > batch_size:
+        if len(texts) >= 1024:  # a window of a long document, not a service batch of a few
             release_free_memory()
         return out
 
