@@ -326,9 +326,11 @@ def test_microbatcher_survives_a_failing_batch():
 
 
 def test_microbatcher_waits_for_callers_just_answered():
-    """Jobs queued while a batch runs still wait ``max_wait_s`` for others: the caller answered a
-    moment ago joins them instead of forming a batch of its own."""
+    """After a batch of three, jobs already queued still wait (up to ``max_wait_s``) until three
+    are at hand: the caller answered a moment ago joins them instead of forming a batch of its
+    own. A lone caller never waits."""
     import asyncio
+    import time
 
     gate = threading.Event()
     calls: list[list[str]] = []
@@ -339,18 +341,27 @@ def test_microbatcher_waits_for_callers_just_answered():
         return [[t] for t in texts]
 
     async def main():
-        batcher = MicroBatcher(classify_many, max_wait_s=0.3)
+        batcher = MicroBatcher(classify_many, max_wait_s=0.5)
         batcher.start()
-        first = asyncio.ensure_future(batcher.submit(["a"], ["a"]))
-        await asyncio.sleep(0.5)  # "a" is running, blocked at the gate
+        first = [asyncio.ensure_future(batcher.submit([t], [t])) for t in ("a1", "a2", "a3")]
+        await asyncio.sleep(0.3)  # the batch of three is running, blocked at the gate
         queued = [asyncio.ensure_future(batcher.submit([t], [t])) for t in ("b", "d")]
         await asyncio.sleep(0.05)
         gate.set()
-        await first
-        back = await batcher.submit(["c"], ["c"])  # "a"'s caller comes straight back
-        await asyncio.gather(*queued)
+        await first[0]
+        back = await batcher.submit(["c"], ["c"])  # "a1"'s caller comes straight back
+        await asyncio.gather(*first, *queued)
+        alone = MicroBatcher(classify_many, max_wait_s=5)
+        alone.start()
+        t0 = time.monotonic()
+        for t in ("x", "y", "z"):
+            await alone.submit([t], [t])
+        lone_s = time.monotonic() - t0
         await batcher.stop()
-        return back
+        await alone.stop()
+        return back, lone_s
 
-    assert asyncio.run(main()) == [["c"]]
-    assert calls == [["a"], ["b", "d", "c"]]  # before: ["b", "d"] at once, then ["c"] alone
+    back, lone_s = asyncio.run(main())
+    assert back == [["c"]]
+    assert calls[:2] == [["a1", "a2", "a3"], ["b", "d", "c"]]  # before: ["b", "d"], then ["c"] alone
+    assert lone_s < 2.5  # three sequential single jobs: no 5 s wait each
