@@ -44,3 +44,10 @@ def test_card_has_model_index_license_and_every_required_section(tmp_path):
 def test_datasheet_section_reads_one_section():
     assert datasheet_section(DATASHEET, "License") == "MIT"
     assert datasheet_section(DATASHEET, "Absent") == ""
+
+
+def test_card_of_a_context_model_describes_the_text_pair():
+    single = str(build_card("transformer", META, metrics()["transformer"], DATASHEET, []))
+    meta = {**META, "params": {**META["params"], "context": "neighbours"}}
+    pair = str(build_card("transformer", meta, metrics()["transformer"], DATASHEET, []))
+    assert "<previous> [SEP] <next>" in pair and "<previous> [SEP] <next>" not in single

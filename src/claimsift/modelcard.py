@@ -113,7 +113,10 @@ def build_card(model: str, meta: Mapping, metrics: Mapping, datasheet: str, sour
                     "writes it: `[in quote; cue: said] They kept hitting me.` (`in quote` when the sentence lies "
                     "inside quotation marks, `cue: <verb>` for a reporting verb such as said/told/recalled; no prefix "
                     "when neither applies; speaker names are left out on purpose)." if quote_ctx else
-                    "The bare sentence text, without any prefix."))
+                    "The bare sentence text, without any prefix.")
+                 + (" As a second text (a text pair), the model reads the previous and next body sentence of the "
+                    "same document, `<previous> [SEP] <next>` (`claimsift.features.neighbour_context`; empty where "
+                    "there is none)." if params.get("context") == "neighbours" else ""))
     training = meta.get("training") or {}
     card = ModelCard.from_template(
         data,

@@ -30,7 +30,8 @@ def evaluate_external(corpora_dir: Path, models: dict[str, Path], max_rows: int 
         classifier = Classifier.load(model_dir, precision="fp32")  # reproducible across CPUs
         report[model_name] = {}
         for name, (rows, mapping) in data.items():
-            probs = classifier.predict_proba([{"text": text} for text, _ in rows])
+            # each sentence its own document: a context model sees no neighbours (they are unrelated)
+            probs = classifier.predict_proba([{"text": text, "doc": str(i)} for i, (text, _) in enumerate(rows)])
             predicted = [LABELS[i] for i in probs.argmax(1)]
             report[model_name][name] = {"mapping": mapping, **proxy_metrics([g for _, g in rows], predicted)}
     return report
