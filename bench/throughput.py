@@ -9,7 +9,8 @@ Guardian articles from data/raw), segmentation included, it prints sentences/s f
   ``classify`` call per document, tokenising through ``datasets.Dataset.map`` and batches of 32
   padded by ``DataCollatorWithPadding`` (fp32);
 - ``classify_many`` at each precision (fp32, bf16, auto) and the TF-IDF model both ways;
-- the model's bare forward rate (pre-tokenised, fp32 and bf16) for reference.
+- the model's bare forward rate (pre-tokenised, fp32 and bf16) for reference, and the share of it
+  that `classify_many` at `auto` reaches (a context model reads (sentence, neighbours) pairs).
 
 ``sent/cpu-s`` divides by the CPU time of this process (all its threads) instead of wall time:
 on a machine shared with other work it moves less than ``sent/s``.
@@ -32,7 +33,7 @@ import numpy as np
 import torch
 
 from claimsift import Classifier
-from claimsift.features import model_input
+from claimsift.features import model_input, neighbour_context
 from claimsift.labels import LABELS
 from claimsift.segment import segment_document
 
@@ -67,9 +68,15 @@ class LegacyTransformer:
         from datasets import Dataset, disable_progress_bars
 
         disable_progress_bars()
-        dataset = Dataset.from_dict({"text": list(texts)}).map(
-            lambda b: self.tokenizer(b["text"], truncation=True, max_length=self.max_length),
-            batched=True, remove_columns=["text"])
+        if texts and isinstance(texts[0], tuple):  # a context model: (sentence, neighbours) pairs
+            first, second = map(list, zip(*texts))
+            dataset = Dataset.from_dict({"text": first, "pair": second}).map(
+                lambda b: self.tokenizer(b["text"], b["pair"], truncation=True, max_length=self.max_length),
+                batched=True, remove_columns=["text", "pair"])
+        else:
+            dataset = Dataset.from_dict({"text": list(texts)}).map(
+                lambda b: self.tokenizer(b["text"], truncation=True, max_length=self.max_length),
+                batched=True, remove_columns=["text"])
         lengths = [len(ids) for ids in dataset["input_ids"]]
         order = sorted(range(len(lengths)), key=lengths.__getitem__)
         out = np.zeros((len(lengths), len(LABELS)), dtype=np.float32)
@@ -83,13 +90,15 @@ class LegacyTransformer:
         return out
 
 
-def legacy_classify_all(predict, docs, use_quote_context: bool) -> int:
-    """The old ``Classifier.classify`` loop: segment, then score each document on its own."""
+def legacy_classify_all(predict, docs, use_quote_context: bool, uses_context: bool = False) -> int:
+    """The old ``Classifier.classify`` loop: segment, then score each document on its own
+    (a context model gets each sentence with its neighbours, as a text pair)."""
     n = 0
     for doc_id, text in docs:
         body = [s.to_dict() for s in segment_document(text, doc_id) if s.body]
         if body:
-            predict([model_input(r, use_quote_context) for r in body])
+            inputs = [model_input(r, use_quote_context) for r in body]
+            predict(list(zip(inputs, neighbour_context(body))) if uses_context else inputs)
         n += len(body)
     return n
 
@@ -153,8 +162,9 @@ def main() -> None:
     # Before: one document at a time through datasets.map (timed once: it is slow).
     clf32 = Classifier.load(args.transformer, precision="fp32")
     legacy = LegacyTransformer(Path(args.transformer), max_length=int(clf32.metadata["params"].get("max_length", 128)))
-    legacy_classify_all(legacy.predict_proba, docs[:2], clf32.use_quote_context)  # warm-up
-    t_old, n = timed(lambda: legacy_classify_all(legacy.predict_proba, docs, clf32.use_quote_context), 1)
+    legacy_classify_all(legacy.predict_proba, docs[:2], clf32.use_quote_context, clf32.uses_context)  # warm-up
+    t_old, n = timed(lambda: legacy_classify_all(legacy.predict_proba, docs, clf32.use_quote_context,
+                                                 clf32.uses_context), 1)
     base = n / t_old
     row("transformer per-doc (before)", "fp32", n, t_old, None)
 
@@ -162,22 +172,31 @@ def main() -> None:
         return lambda: sum(sum(s.body for s in segs) for segs in clf.classify_many(texts, ids))
 
     runs = {"fp32": clf32}
+    rates: dict[str, float] = {}
     for precision in ("bf16", "auto"):
         runs[precision] = Classifier.load(args.transformer, precision=precision)
     print(f"# load average {os.getloadavg()[0]:.1f}", flush=True)
     for precision, clf in runs.items():
         list(clf.classify_many(texts[:3], ids[:3]))  # warm-up (oneDNN kernels, allocator)
         seconds, n = timed(many(clf), args.repeats)
+        rates[precision] = n / seconds
         label = precision if precision != "auto" else f"auto={clf.precision}"
         row("transformer classify_many", label, n, seconds, base)
 
     # The bare model: pre-tokenised forward passes only (an upper bound for the pipeline).
     body = [s.to_dict() for d, t in docs for s in segment_document(t, d) if s.body]
-    inputs = clf32.model_inputs(body)
+    inputs: list = clf32.model_inputs(body)
+    if clf32.uses_context:
+        inputs = list(zip(inputs, neighbour_context(body)))
+    forward = {}
     for precision in ("fp32", "bf16"):
         predict = runs[precision]._predict_proba
         seconds, _ = timed(lambda: predict(inputs, None), args.repeats)
+        forward[precision] = len(inputs) / seconds
         row("transformer predict_proba only", precision, len(inputs), seconds, base)
+    auto_rate = rates["auto"]
+    print(f"# classify_many auto is {auto_rate / forward[runs['auto'].precision]:.0%} of the model's own forward-pass "
+          f"rate at {runs['auto'].precision} ({'context pairs' if clf32.uses_context else 'single sentences'})")
 
     tf = Classifier.load(args.tfidf)
     t_tf_old, n = timed(lambda: legacy_classify_all(lambda x: tf._predict_proba(x, None), docs, tf.use_quote_context),
