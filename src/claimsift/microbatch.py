@@ -2,8 +2,8 @@
 
 Requests put jobs (lists of documents) on a bounded asyncio queue; one worker task takes a job,
 waits up to ``max_wait_s`` until as many jobs are at hand as the last batch held (also when some
-are queued: the callers of the batch just answered are about to come back), and runs ``Classifier.classify_many`` over all their
-documents in one thread off the event loop. A full queue raises :class:`QueueFull` at once, so
+are queued: the callers of the batch just answered are about to come back), and runs
+``Classifier.classify_many`` over all their documents in one thread off the event loop. A full queue raises :class:`QueueFull` at once, so
 a caller can answer 503 instead of hanging.
 """
 
