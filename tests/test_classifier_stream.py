@@ -4,7 +4,6 @@ records of ``classify`` without holding them all (issue 8, item 9)."""
 from __future__ import annotations
 
 import shutil
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 from claimsift import Classifier
 from claimsift.modelmeta import write_metadata
 from claimsift.segment import segment_document
+from tests.memory import traced_peak
 from tests.test_classifier import DOCS, any_model, tfidf_dir, transformer_dir  # noqa: F401  (fixtures)
 from tests.test_segment import _NEWSY
 
@@ -99,15 +99,7 @@ def test_iter_classify_memory_stays_flat(tfidf_dir):  # noqa: F811
     clf.classify("Warm up the imports.")
     text = "Police arrested 31 people outside the ministry.\n" * 20_000  # 960 kB, 20,000 segments
 
-    def peak(fn) -> int:
-        tracemalloc.start()
-        try:
-            fn()
-            return tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-
-    streamed = peak(lambda: sum(1 for _ in clf.iter_classify(text, "d", window=256)))
-    listed = peak(lambda: clf.classify(text, "d"))
+    streamed = traced_peak(lambda: sum(1 for _ in clf.iter_classify(text, "d", window=256)))
+    listed = traced_peak(lambda: clf.classify(text, "d"))
     # measured: about 2 MB streamed (the text's copies and one window), 25 MB as one list
     assert streamed < 5_000_000 < 15_000_000 < listed, (streamed, listed)

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from claimsift import Classifier
 from claimsift.reader import InputError, decode_bytes, read_bytes
 from claimsift.segment import iter_segments, segment_document
+from tests.memory import traced_peak
 from tests.test_classifier import tfidf_dir  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,15 +34,6 @@ def one_error_line(res: subprocess.CompletedProcess, fragment: str) -> None:
 
 
 # --- 5. linear time, bounded memory ------------------------------------------------------------
-
-def traced_peak(fn) -> int:
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
 
 def test_streaming_segments_of_many_short_lines_keeps_memory_flat():
     text = "Short heading line\n" * 50_000  # 950 kB, 50,000 units and segments
