@@ -102,9 +102,10 @@ class Classifier:
                 AVX512-BF16, else fp32), ``"fp32"`` or ``"bf16"``. bf16 agreed with fp32 on
                 99.9% of labels in ``bench/throughput.py``. TF-IDF models accept ``"auto"`` and
                 ``"fp32"`` and always compute in float64.
-            batch_size: sentences per forward pass (transformer; default 32: on a 2-core CPU the
-                HTTP service's batches of a few documents ran about 10% faster than with 64, whole
-                corpora the same; `bench/throughput.py`).
+            batch_size: sentences per forward pass (transformer; default 32: on a 2-core CPU,
+                ``classify_many`` calls of 8 documents, as the HTTP service makes, ran at 870-943
+                sentences/s against 671-842 with 64 in repeated ad-hoc runs of the single-sentence
+                model; 40 documents per call about the same either way).
             workers: transformer on a CPU: forward passes run at once, each on one core
                 (default: torch's thread count; loading sets torch's intra-op threads to 1 when
                 it is above 1); 1 keeps torch's threading as it is. See ``TransformerScorer``.
