@@ -29,7 +29,8 @@ from claimsift.segment import page_units  # noqa: E402
 
 OUT_DIR = aeb.ROOT / "src" / "claimsift"
 SEED = 13
-MIN_RECALL = float(__import__("os").environ.get("MIN_RECALL", "0.975"))  # the issue asks for body recall of at least 0.97; keep a margin
+# the issue asks for body recall of at least 0.97 (out-of-fold on the tuning half here); the shipped models were trained with it
+MIN_RECALL = float(__import__("os").environ.get("MIN_RECALL", "0.97"))
 
 
 def page_inputs(page: dict, kind: str):

@@ -80,6 +80,29 @@ def test_page_reason_keeps_article_and_names_subheadings():
     assert page_reason("Regional news", "heading", 0.0, model) == "heading"
 
 
+@pytest.mark.parametrize("prompt", [
+    "Get the morning briefing delivered straight to your inbox every weekday.",
+    "Sign up for our weekly climate newsletter and never miss a story.",
+    "Like this article? Send it to a colleague.",
+    "Tell us what you think about the new design of our pages.",
+    "Enter your email address to get alerts on this topic.",
+    "Alerts arrive twice a week, and you can unsubscribe at any time.",
+])
+def test_subscription_prompts_are_promo_even_where_the_model_is_sure(prompt):
+    model = pagetext.load_model("html")
+    assert page_reason(prompt, None, 0.99, model) == "promo"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The agency said parcels were delivered to the wrong address in 40 cases last month.",
+    "Residents who signed up for the buyout programme will be paid by the end of the year.",
+    "The union told members what it thinks of the offer in a letter on Friday.",
+])
+def test_article_sentences_near_prompt_words_stay_body(sentence):
+    model = pagetext.load_model("html")
+    assert page_reason(sentence, None, 0.99, model) is None
+
+
 JA_SENTENCE = "先日、川の水位が上がり、町の人々は朝早くから学校の体育館へ避難しました。"
 
 

@@ -54,6 +54,10 @@ _SHARE = re.compile(r"^(?:share|tweet|email|e-mail|print|comment|comments|facebo
                     r"|copy link|save|like)\b(?:\W+\w+){0,6}\W*$", re.I)
 _PROMO = re.compile(r"\b(?:newsletter|subscribe|sign up|signup|inbox|donate|donation|support (?:our|us|independent)|membership"
                     r"|become a member|download (?:the|our) app|advertis\w+|sponsored|click here)\b", re.I)
+# a prompt to subscribe or respond, not article text (each part fires on two or more tuning pages)
+_PROMPT = re.compile(r"\b(?:delivered (?:straight |directly )?(?:to|through|into) your (?:inbox|letterbox|door|mailbox)"
+                     r"|(?:subscrib\w+|sign(?:ing)? up) (?:to|for) (?:our|the) (?:\w+ ){0,3}newsletters?|like this (?:story|article)\?"
+                     r"|tell us what you think|(?:enter|type) your e-?mail|unsubscribe at any time)", re.I)
 _RELATED = re.compile(r"^(?:related|more (?:on|from|in|about|stories)|read (?:more|also|next)|also read|see also|recommended"
                       r"|you (?:may|might) also|most (?:read|popular|viewed|shared)|trending|popular|top stories|latest)\b", re.I)
 _VIDEO = re.compile(r"\b(?:video|watch|play|listen|audio|podcast|duration|\d{1,2}:\d{2})\b", re.I)
@@ -461,11 +465,14 @@ _SURE = 0.9  # model scores above which a bio or contributor cue does not outvot
 
 
 def _strong_cue(s: str) -> str | None:
-    """Reasons that text cues alone settle: cookie notices, embedded-post signatures, bios, contributor lines."""
+    """Reasons that text cues alone settle: cookie notices, embedded-post signatures, subscription
+    prompts, bios, contributor lines."""
     if len(s) <= 400 and re.search(r"\bcookies?\b", s, re.I) and _COOKIE.search(s.replace("cookie", "", 1)) is not None:
         return "cookie"
     if len(s) <= 300 and _EMBED.search(s):
         return "embed"
+    if len(s) <= 400 and _PROMPT.search(s):
+        return "promo"
     if len(s) <= 300 and _CONTRIB.search(s) and len(s.split()) <= 30:
         return "byline"
     if len(s) <= 300 and _BIO.search(s):
@@ -484,7 +491,7 @@ def page_reason(s: str, rule: str | None, prob: float, model: PageModel, pull: b
     """
     rule = _rule(s, rule)
     strong = _strong_cue(s)
-    if strong is not None and (strong in ("cookie", "embed") or prob < _SURE):
+    if strong is not None and (strong in ("cookie", "embed", "promo") or prob < _SURE):
         return strong
     if pull and prob < _SURE:
         return "pull_quote"
