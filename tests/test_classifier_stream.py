@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -92,6 +93,20 @@ def test_iter_classify_keeps_neighbours_across_window_edges(context_model):
     whole = context_model.predict_proba(records)
     for r, row in zip(streamed, whole):
         assert max(abs(r.scores[name] - float(p)) for name, p in zip(r.scores, row)) < 1e-4
+
+
+def test_context_model_reads_records_without_doc_as_one_document(context_model):
+    records = [{"text": t} for t in ("Police closed the bridge on Monday.", "“I saw the smoke,” a driver said.",
+                                     "The council should reopen it at once.")]
+    with_doc = context_model.predict_proba([{**r, "doc": "d"} for r in records])
+    assert np.allclose(context_model.predict_proba(records), with_doc, atol=1e-5)
+
+
+@pytest.mark.parametrize("bad", [{"doc": "d"}, {"text": None}, "a bare string", {"text": 3}])
+def test_records_without_text_fail_with_one_line(context_model, bad):
+    with pytest.raises(ValueError, match=r"^record 1 has no text") as err:
+        context_model.predict_proba([{"text": "A first sentence."}, bad])
+    assert "\n" not in str(err.value)
 
 
 def test_iter_classify_memory_stays_flat(tfidf_dir):  # noqa: F811

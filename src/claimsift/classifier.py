@@ -7,7 +7,7 @@ use it); ``Classifier.classify`` is a one-document wrapper around it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,18 +146,24 @@ class Classifier:
                       calibrated: bool = True) -> np.ndarray:
         """Probabilities for body segment records (dicts with ``text``, ``doc`` and quote context,
         in document order: a context model reads each sentence's neighbours from the list), shape
-        ``(len(records), len(LABELS))``.
+        ``(len(records), len(LABELS))``. Records without ``doc`` read as one document, in list order.
 
         Args:
             batch_size: overrides the forward-pass batch size.
             calibrated: rescale by the temperature fitted on the real dev split (default True);
                 ``False`` gives the model's raw probabilities.
+
+        Raises:
+            ValueError: a record is not a mapping with a ``text`` string.
         """
         if not records:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
+        bad = next((i for i, r in enumerate(records) if not isinstance(r, Mapping) or not isinstance(r.get("text"), str)), None)
+        if bad is not None:
+            raise ValueError(f"record {bad} has no text: each record must be a mapping with a 'text' string")
         inputs: list = self.model_inputs(records)
         if self.uses_context:
-            inputs = list(zip(inputs, neighbour_context(records)))
+            inputs = list(zip(inputs, neighbour_context([r if "doc" in r else {**r, "doc": None} for r in records])))
         probs = self._predict_proba(inputs, batch_size)
         return apply_temperature(probs, self.temperature) if calibrated else probs
 
