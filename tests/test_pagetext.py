@@ -183,3 +183,12 @@ def test_the_core_may_have_its_own_threshold():
     line = "Get it at the corner shop for $5"
     assert page_reason(line, None, 0.1, model, in_core=True) is None
     assert page_reason(line, None, 0.1, model, in_core=False) == "nav"
+
+
+def test_a_sure_model_outvotes_a_rule_from_the_override_score_up():
+    model = pagetext.PageModel("text", {}, 0.0, threshold=0.25, override=0.5)
+    item = "3) A volunteer rescue team from the valley, with its boats and pumps"
+    assert page_reason(item, "link_list", 0.4, model) == "link_list"   # above the threshold, below the override
+    assert page_reason(item, "link_list", 0.6, model) is None
+    never = pagetext.PageModel("text", {}, 0.0, threshold=0.25, override=2.0)
+    assert page_reason(item, "link_list", 0.99, never) == "link_list"
