@@ -109,6 +109,22 @@ def test_records_without_text_fail_with_one_line(context_model, bad):
     assert "\n" not in str(err.value)
 
 
+_VALUE = st.one_of(st.text(max_size=40), st.none(), st.integers(), st.booleans())
+
+
+@settings(max_examples=100, deadline=None)
+@given(records=st.lists(st.one_of(_VALUE, st.dictionaries(st.sampled_from(["text", "doc", "in_quote", "cue"]), _VALUE)),
+                        min_size=1, max_size=6))
+def test_any_records_give_one_row_each_or_a_one_line_error(tfidf_model, records):
+    try:
+        probs = tfidf_model.predict_proba(records)
+    except ValueError as exc:
+        assert str(exc).startswith("record ") and "\n" not in str(exc)
+        assert not all(isinstance(r, dict) and isinstance(r.get("text"), str) for r in records)
+    else:
+        assert probs.shape == (len(records), 3) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+
+
 def test_iter_classify_memory_stays_flat(tfidf_dir):  # noqa: F811
     clf = Classifier.load(tfidf_dir)
     clf.classify("Warm up the imports.")
