@@ -2,8 +2,10 @@
 
 import json
 
-from claimsift.external import load_babe, load_checkthat, load_webis, proxy_metrics, sample
+from claimsift.external import label_unrelated, load_babe, load_checkthat, load_webis, proxy_metrics, sample
 from claimsift.stages.external import evaluate_external
+from tests.test_classifier import transformer_dir  # noqa: F401  (fixture)
+from tests.test_classifier_stream import context_model  # noqa: F401  (fixture)
 
 
 def make_corpora(root):
@@ -48,3 +50,25 @@ def test_sample_is_seeded_and_bounded():
 def test_absent_corpora_are_skipped(tmp_path):
     report = evaluate_external(tmp_path / "absent", {}, None, 0)
     assert "not found" in report["skipped"]
+
+
+def test_unrelated_sentences_are_scored_without_neighbours(context_model):  # noqa: F811
+    from claimsift.labels import LABELS
+
+    texts = ["Police closed the bridge on Monday.", "“I saw the smoke,” a driver said.",
+             "The council should reopen it at once."]
+    seen: list = []
+    score = context_model._predict_proba
+
+    def recording(inputs, batch_size):
+        seen.extend(inputs)
+        return score(inputs, batch_size)
+
+    context_model._predict_proba = recording  # what the model is given
+    try:
+        labels = label_unrelated(context_model, texts)
+    finally:
+        context_model._predict_proba = score
+    assert [context for _, context in seen] == [" [SEP] "] * len(texts)  # no neighbours
+    alone = [LABELS[int(context_model.predict_proba([{"text": t}]).argmax())] for t in texts]
+    assert labels == alone

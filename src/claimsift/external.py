@@ -12,9 +12,14 @@ import csv
 import json
 import random
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from sklearn.metrics import precision_recall_fscore_support
+
+from claimsift.labels import LABELS
+
+if TYPE_CHECKING:
+    from claimsift.classifier import Classifier
 
 # Each corpus: (loader, mapping note). A loader yields (text, gold) with gold a claimsift label,
 # or "not_argument" where the corpus only separates argument from the rest.
@@ -60,6 +65,13 @@ CORPORA: dict[str, tuple[Callable[[Path], list[tuple[str, str]]], str]] = {
     "webis_editorials_adu": (load_webis, "testimony→testimony; statistics, anecdote→finding; assumption, common-ground→argument"),
     "babe": (load_babe, "Entirely factual→finding; Expresses writer's opinion→argument"),
 }
+
+
+def label_unrelated(classifier: Classifier, texts: list[str]) -> list[str]:
+    """Predicted label of each of ``texts``, sentences unrelated to each other: each is scored as
+    its own document, so a context model sees no neighbours."""
+    probs = classifier.predict_proba([{"text": text, "doc": str(i)} for i, text in enumerate(texts)])
+    return [LABELS[i] for i in probs.argmax(1)]
 
 
 def sample(rows: list, max_rows: int | None, seed: int) -> list:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from claimsift.classifier import Classifier
-from claimsift.external import CORPORA, proxy_metrics, sample
-from claimsift.labels import LABELS
+from claimsift.external import CORPORA, label_unrelated, proxy_metrics, sample
 from claimsift.records import load_params, write_json
 
 
@@ -30,9 +29,7 @@ def evaluate_external(corpora_dir: Path, models: dict[str, Path], max_rows: int 
         classifier = Classifier.load(model_dir, precision="fp32")  # reproducible across CPUs
         report[model_name] = {}
         for name, (rows, mapping) in data.items():
-            # each sentence its own document: a context model sees no neighbours (they are unrelated)
-            probs = classifier.predict_proba([{"text": text, "doc": str(i)} for i, (text, _) in enumerate(rows)])
-            predicted = [LABELS[i] for i in probs.argmax(1)]
+            predicted = label_unrelated(classifier, [text for text, _ in rows])
             report[model_name][name] = {"mapping": mapping, **proxy_metrics([g for _, g in rows], predicted)}
     return report
 

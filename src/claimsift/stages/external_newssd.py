@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from claimsift.classifier import Classifier
-from claimsift.external import load_newssd, subjectivity_metrics
-from claimsift.labels import LABELS
+from claimsift.external import label_unrelated, load_newssd, subjectivity_metrics
 from claimsift.records import load_params, write_json
 
 
@@ -17,9 +16,8 @@ def evaluate_newssd(data_dir: Path, models: dict[str, Path]) -> dict:
     report: dict = {"note": "NewsSD-ENG (CC BY 4.0): SUBJ/OBJ of the author; argument recall on SUBJ, "
                             "argument share on OBJ (OBJ may relay others' opinions, so no precision)"}
     for name, model_dir in models.items():
-        # each sentence its own document: a context model sees no neighbours (they are unrelated)
-        probs = Classifier.load(model_dir).predict_proba([{"text": text, "doc": str(i)} for i, (text, _) in enumerate(rows)])
-        report[name] = subjectivity_metrics([g for _, g in rows], [LABELS[i] for i in probs.argmax(1)])
+        predicted = label_unrelated(Classifier.load(model_dir), [text for text, _ in rows])
+        report[name] = subjectivity_metrics([g for _, g in rows], predicted)
     return report
 
 
