@@ -1,4 +1,4 @@
-"""LeanBert gives the logits of the transformers forward, on the packaged MiniLM."""
+"""LeanBert gives the logits of the model's own forward, on the packaged MiniLM, for both poolings."""
 
 import pytest
 import torch
@@ -14,12 +14,15 @@ SENTENCES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def model_and_tokenizer():
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+@pytest.fixture(scope="module", params=["cls", "mean"])
+def model_and_tokenizer(request):
+    """The packaged MiniLM with a seeded 3-label head, as each ``pooling`` of training builds it."""
+    from transformers import AutoTokenizer
+
+    from claimsift.transformer import POOLING
 
     torch.manual_seed(0)
-    model = AutoModelForSequenceClassification.from_pretrained(base_model_path(), num_labels=3).eval()
+    model = POOLING[request.param]().from_pretrained(base_model_path(), num_labels=3).eval()
     return model, AutoTokenizer.from_pretrained(base_model_path())
 
 
@@ -87,3 +90,4 @@ def test_refuses_other_architectures(model_and_tokenizer):
         assert not supports(other)
         with pytest.raises(ValueError, match="not a plain BERT classifier"):
             LeanBert(other)
+

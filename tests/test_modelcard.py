@@ -51,3 +51,11 @@ def test_card_of_a_context_model_describes_the_text_pair():
     meta = {**META, "params": {**META["params"], "context": "neighbours"}}
     pair = str(build_card("transformer", meta, metrics()["transformer"], DATASHEET, []))
     assert "<previous> [SEP] <next>" in pair and "<previous> [SEP] <next>" not in single
+
+
+def test_card_of_a_mean_pooled_model_names_its_class_and_how_to_load_it():
+    plain = str(build_card("transformer", META, metrics()["transformer"], DATASHEET, []))
+    meta = {**META, "params": {**META["params"], "pooling": "mean"}}
+    mean = str(build_card("transformer", meta, metrics()["transformer"], DATASHEET, []))
+    assert "BertMeanPoolForSequenceClassification" in mean and "load them with claimsift" in mean
+    assert "mean of the token vectors" in mean and "BertMeanPool" not in plain

@@ -1,13 +1,14 @@
 """An inference-only forward pass of a BERT sequence classifier, written for small CPU batches.
 
 :class:`LeanBert` reads the weights of a loaded ``transformers`` ``BertForSequenceClassification``
-(nothing is written, nothing is retrained) and computes the same logits with fewer operations
-and less Python per layer: Q, K and V come from one fused linear layer, and attention is two
-batched matmuls around a float32 softmax. For claimsift's MiniLM (12 heads of 32) on a batch
-of 64 news sentences of about 30 tokens, one layer's attention from the fused Q/K/V output took
-4.4 ms with ``scaled_dot_product_attention``, 6.7 ms the eager ``transformers`` way (its bf16
-softmax over rows of 30 is slow) and 2.3 ms here (bf16, one thread of the 2-core Sapphire Rapids,
-best of 40 while other jobs loaded it). Whole-pipeline figures: ``bench/throughput.py``.
+or of claimsift's mean-pooling variant (:mod:`claimsift.meanpool`); nothing is written, nothing is
+retrained. It computes the same logits with fewer operations and less Python per layer: Q, K and V
+come from one fused linear layer, and attention is two batched matmuls around a float32 softmax.
+For claimsift's MiniLM (12 heads of 32) on a batch of 64 news sentences of about 30 tokens, one
+layer's attention from the fused Q/K/V output took 4.4 ms with ``scaled_dot_product_attention``,
+6.7 ms the eager ``transformers`` way (its bf16 softmax over rows of 30 is slow) and 2.3 ms here
+(bf16, one thread of the 2-core Sapphire Rapids, best of 40 while other jobs loaded it).
+Whole-pipeline figures: ``bench/throughput.py``.
 
 Only the plain architecture is accepted (:func:`supports`): absolute positions, erf GELU, no
 decoder parts. Anything else keeps the ``transformers`` forward.
@@ -21,23 +22,29 @@ import torch.nn.functional as F
 __all__ = ["LeanBert", "supports"]
 
 
+_POOLED = "BertForSequenceClassification"            # pooled first token (dense + tanh)
+_MEAN = "BertMeanPoolForSequenceClassification"      # claimsift.meanpool: mean of the tokens
+
+
 def supports(model) -> bool:
-    """True when ``model`` is a ``BertForSequenceClassification`` that :class:`LeanBert` reproduces."""
+    """True when ``model`` is a ``BertForSequenceClassification`` or a
+    ``claimsift.meanpool.BertMeanPoolForSequenceClassification`` that :class:`LeanBert` reproduces."""
     cfg = model.config
+    name = type(model).__name__
     return (
-        type(model).__name__ == "BertForSequenceClassification"
+        name in (_POOLED, _MEAN)
         and cfg.model_type == "bert"
         and getattr(cfg, "position_embedding_type", "absolute") == "absolute"
         and cfg.hidden_act == "gelu"
         and not getattr(cfg, "is_decoder", False)
         and not getattr(cfg, "add_cross_attention", False)
         and cfg.hidden_size % cfg.num_attention_heads == 0
-        and getattr(model.bert, "pooler", None) is not None
+        and (name == _MEAN or getattr(model.bert, "pooler", None) is not None)
     )
 
 
 class LeanBert:
-    """The logits of a ``BertForSequenceClassification``, in its weights' dtype (fp32 or bf16).
+    """The logits of a BERT classifier (:func:`supports`), in its weights' dtype (fp32 or bf16).
 
     Args:
         model: the loaded model, in eval mode, on the CPU; :func:`supports` must be true.
@@ -74,7 +81,8 @@ class LeanBert:
                 layer.output.dense.weight.detach(), layer.output.dense.bias.detach(),
                 (layer.output.LayerNorm.weight.detach(), layer.output.LayerNorm.bias.detach()),
             ))
-        self.pooler = (bert.pooler.dense.weight.detach(), bert.pooler.dense.bias.detach())
+        self.mean_pool = type(model).__name__ == _MEAN
+        self.pooler = None if self.mean_pool else (bert.pooler.dense.weight.detach(), bert.pooler.dense.bias.detach())
         self.classifier = (model.classifier.weight.detach(), model.classifier.bias.detach())
         self.dtype = self.word.dtype
 
@@ -106,5 +114,9 @@ class LeanBert:
         for wqkv, bqkv, wo, bo, norm1, w1, b1, w2, b2, norm2 in self.layers:
             x = self._norm(x + F.linear(self._attention(F.linear(x, wqkv, bqkv), bias), wo, bo), norm1)
             x = self._norm(x + F.linear(F.gelu(F.linear(x, w1, b1)), w2, b2), norm2)
-        pooled = torch.tanh(F.linear(x[:, 0], *self.pooler))
+        if self.mean_pool:  # as claimsift.meanpool.masked_mean: float32 sum, then the weights' dtype
+            mask = attention_mask.unsqueeze(-1).to(torch.float32)
+            pooled = ((x.float() * mask).sum(1) / mask.sum(1).clamp(min=1.0)).to(self.dtype)
+        else:
+            pooled = torch.tanh(F.linear(x[:, 0], *self.pooler))
         return F.linear(pooled, *self.classifier)

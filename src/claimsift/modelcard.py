@@ -118,6 +118,10 @@ def build_card(model: str, meta: Mapping, metrics: Mapping, datasheet: str, sour
                     "same document, `<previous> [SEP] <next>` (`claimsift.features.neighbour_context`; empty where "
                     "there is none)." if params.get("context") == "neighbours" else ""))
     training = meta.get("training") or {}
+    mean_pooled = kind == "transformer" and params.get("pooling") == "mean"
+    architecture = (" The weights are a `claimsift.meanpool.BertMeanPoolForSequenceClassification` (a linear layer "
+                    "over the mean of MiniLM's token vectors): load them with claimsift, since the Auto classes of "
+                    "`transformers` do not know that architecture." if mean_pooled else "")
     card = ModelCard.from_template(
         data,
         model_id=f"claimsift-{model}",
@@ -126,7 +130,8 @@ def build_card(model: str, meta: Mapping, metrics: Mapping, datasheet: str, sour
                            + "\n".join(f"- `{lab}`: {DEFINITIONS[lab]}" for lab in LABELS)
                            + f"\n\nInput format: {input_fmt}"),
         developers="claimsift contributors", shared_by="claimsift contributors",
-        model_type=f"{kind} sentence classifier, 3 labels", language="English (en)",
+        model_type=f"{kind} sentence classifier, 3 labels" + (", mean of the token vectors" if mean_pooled else ""),
+        language="English (en)",
         license=f"{MODEL_LICENSE} (weights: trained on CC BY-SA 4.0 text); the claimsift code is MIT",
         base_model=BASE_MODEL if kind == "transformer" else "none (trained from scratch on the corpus)",
         repo="the claimsift repository (`dvc repro` rebuilds this model)",
@@ -146,7 +151,8 @@ def build_card(model: str, meta: Mapping, metrics: Mapping, datasheet: str, sour
                           "for seg in clf.classify(open(\"article.txt\").read()):\n"
                           "    print(seg.label, seg.scores, seg.text)   # non-body segments: label None\n```\n\n"
                           f"Command line: `claimsift classify article.txt --model models/{model}`. The classifier "
-                          "segments the text, sets aside non-body text and adds the quotation-context prefix itself."),
+                          "segments the text, sets aside non-body text and adds the quotation-context prefix itself."
+                          + architecture),
         training_data=(f"{meta.get('n_train', '?')} training sentences (real ones repeated "
                        f"{params.get('real_weight', 1)}×), {meta.get('n_dev', '?')} real dev sentences. "
                        "See `docs/datasheet.md`.\n\n" + licenses

@@ -13,8 +13,8 @@ silently load something other than what claimsift trained. Three layers:
   ``(loader, type)`` pairs the ``train_tfidf`` stage writes; the types skops itself does not
   trust (``skops.io.get_untrusted_types``) must also be in that list.
 * **Transformer.** :func:`check_transformer_dir` reads ``config.json`` and
-  ``tokenizer_config.json`` as plain JSON: the architecture must be the one claimsift trains
-  (BERT for sequence classification), ``auto_map`` (remote code) is refused, the safetensors
+  ``tokenizer_config.json`` as plain JSON: the architecture must be one claimsift trains
+  (BERT for sequence classification, first-token or mean pooling), ``auto_map`` (remote code) is refused, the safetensors
   header must be valid and its embedding matrix, the tokenizer vocabulary and the config must
   agree in size.
 
@@ -43,7 +43,8 @@ REQUIRED_FILES: dict[str, tuple[str, ...]] = {
     "transformer": ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"),
 }
 TRANSFORMER_MODEL_TYPE = "bert"
-TRANSFORMER_ARCHITECTURES = ["BertForSequenceClassification"]
+# BERT with the pooled first token (transformers) or the mean of the tokens (claimsift.meanpool)
+TRANSFORMER_ARCHITECTURES = ("BertForSequenceClassification", "BertMeanPoolForSequenceClassification")
 TOKENIZER_CLASSES = ("BertTokenizer", "BertTokenizerFast")
 _EMBEDDINGS = "bert.embeddings.word_embeddings.weight"
 _SAFETENSORS_DTYPES = {"F32", "F16", "BF16", "F64", "I64", "I32", "I16", "I8", "U8", "BOOL"}
@@ -227,9 +228,11 @@ def check_transformer_dir(model_dir: Path) -> dict:
         raise ModelError(f"{model_dir / 'config.json'}: not a JSON object")
     if "auto_map" in config:
         raise ModelError(f"{model_dir / 'config.json'}: asks for remote code (auto_map); refused")
-    if config.get("model_type") != TRANSFORMER_MODEL_TYPE or config.get("architectures") != TRANSFORMER_ARCHITECTURES:
-        raise ModelError(f"{model_dir}: model_type {config.get('model_type')!r} / architectures {config.get('architectures')!r}; "
-                         f"claimsift loads only {TRANSFORMER_MODEL_TYPE!r} / {TRANSFORMER_ARCHITECTURES}")
+    archs = config.get("architectures")
+    if (config.get("model_type") != TRANSFORMER_MODEL_TYPE or not isinstance(archs, list) or len(archs) != 1
+            or archs[0] not in TRANSFORMER_ARCHITECTURES):
+        raise ModelError(f"{model_dir}: model_type {config.get('model_type')!r} / architectures {archs!r}; "
+                         f"claimsift loads only {TRANSFORMER_MODEL_TYPE!r} / one of {list(TRANSFORMER_ARCHITECTURES)}")
     tok_config = _read_json(model_dir / "tokenizer_config.json")
     if not isinstance(tok_config, dict):
         raise ModelError(f"{model_dir / 'tokenizer_config.json'}: not a JSON object")

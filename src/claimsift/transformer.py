@@ -41,6 +41,28 @@ def set_seed(seed: int) -> None:
     torch.cuda.manual_seed_all(seed)
 
 
+def _bert_cls():
+    from transformers import BertForSequenceClassification
+
+    return BertForSequenceClassification
+
+
+def _bert_mean():
+    from claimsift.meanpool import BertMeanPoolForSequenceClassification
+
+    return BertMeanPoolForSequenceClassification
+
+
+POOLING: dict[str, Callable[[], type]] = {"cls": _bert_cls, "mean": _bert_mean}
+"""Training's ``pooling`` choices, each the model class it trains (imported when asked for)."""
+
+ARCHITECTURES: dict[str, Callable[[], type]] = {
+    "BertForSequenceClassification": _bert_cls,
+    "BertMeanPoolForSequenceClassification": _bert_mean,
+}
+"""``config.json`` architecture -> the only class that loads it (never ``Auto*`` resolution)."""
+
+
 def _tokenised_dataset(tokenizer, texts: Sequence[str], labels: Sequence[str] | None, max_length: int,
                        pairs: Sequence[str] | None = None):
     """A Hugging Face ``datasets.Dataset`` tokenised with ``map(batched=True)``, unpadded.
@@ -134,6 +156,7 @@ def train(
     dev_pairs: Sequence[str] | None = None,
     on_epoch: Callable[[dict], None] | None = None,
     threads: int = 0,
+    pooling: str = "cls",
 ) -> dict:
     """Fine-tune MiniLM; keep the epoch with the best dev macro-F1; ``save_pretrained`` it.
 
@@ -143,6 +166,8 @@ def train(
         on_epoch: called with each epoch's history record (e.g. a DVCLive logger).
         threads: CPU threads for torch (0 = torch's default). A fixed count keeps float
             reductions, and so the trained weights, the same from run to run.
+        pooling: ``"cls"`` (default: ``BertForSequenceClassification``, BERT's pooled first
+            token) or ``"mean"`` (:class:`claimsift.meanpool.BertMeanPoolForSequenceClassification`).
 
     Returns:
         ``{"best_epoch": int, "history": [{"epoch", "train_loss", "dev_macro_f1"}], "device": str,
@@ -165,7 +190,10 @@ def train(
     device = par.device
     base = base_model_path()
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForSequenceClassification.from_pretrained(
+    if pooling not in POOLING:
+        raise ValueError(f"pooling must be one of {sorted(POOLING)}, not {pooling!r}")
+    model_class = AutoModelForSequenceClassification if pooling == "cls" else POOLING[pooling]()
+    model = model_class.from_pretrained(
         base, num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID), dtype=torch.float32
     ).to(device)
     collator = DataCollatorWithPadding(tokenizer)
@@ -232,17 +260,18 @@ def load_checked(model_dir: Path):
     import io
     import sys
 
-    from transformers import BertForSequenceClassification, BertTokenizer
+    from transformers import BertTokenizer
 
     from claimsift.modelcheck import check_transformer_dir
 
-    check_transformer_dir(model_dir)
+    config = check_transformer_dir(model_dir)
+    model_class = ARCHITECTURES[config["architectures"][0]]()  # checked: one allowed name
     saved_stdin = sys.stdin
     try:
         sys.stdin = io.StringIO("")
         with contextlib.redirect_stdout(sys.stderr):
             tokenizer = BertTokenizer.from_pretrained(model_dir, trust_remote_code=False, local_files_only=True)
-            model = BertForSequenceClassification.from_pretrained(
+            model = model_class.from_pretrained(
                 model_dir, trust_remote_code=False, local_files_only=True, use_safetensors=True, dtype=torch.float32
             )
     except Exception as exc:  # transformers and safetensors raise many types; report one line

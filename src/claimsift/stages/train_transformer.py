@@ -72,6 +72,7 @@ def train_transformer(data: Path, out_dir: Path, params: dict, progress: bool = 
         train_pairs=[ctx[(r["doc"], r["index"])] for r in train] if pairs else None,
         dev_pairs=[ctx[(r["doc"], r["index"])] for r in dev] if pairs else None,
         on_epoch=on_epoch,
+        pooling=str(params.get("pooling", "cls")),
     )
     if not is_main_process():  # other ranks of `accelerate launch`: rank 0 writes the metadata
         return {"training": {k: v for k, v in result.items() if k != "dev_probs"}}
