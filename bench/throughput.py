@@ -55,11 +55,13 @@ class LegacyTransformer:
     """The transformer inference path before the batch API (copied from transformer.py at d0c4ae4)."""
 
     def __init__(self, model_dir: Path, batch_size: int = 32, max_length: int = 128):
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
+        from transformers import AutoTokenizer, DataCollatorWithPadding
+
+        from claimsift.transformer import load_checked
 
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        self.model = AutoModelForSequenceClassification.from_pretrained(model_dir, use_safetensors=True,
-                                                                        dtype=torch.float32).eval()
+        # The model's own class (the Auto classes would read a mean-pooling model as first-token).
+        self.model = load_checked(model_dir)[1].eval()
         self.collator = DataCollatorWithPadding(self.tokenizer)
         self.batch_size, self.max_length = batch_size, max_length
 
