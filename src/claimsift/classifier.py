@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from claimsift.calibration import apply_temperature
-from claimsift.features import model_input, neighbour_context
+from claimsift.features import model_input, neighbour_context, reads_neighbours
 from claimsift.labels import LABELS
 from claimsift.modelmeta import ModelError, read_metadata
 from claimsift.precision import PRECISIONS
@@ -87,7 +87,7 @@ class Classifier:
         self.precision = precision
         params = metadata.get("params", {})
         self.use_quote_context = bool(params.get("use_quote_context", False))
-        self.uses_context = params.get("context", "none") == "neighbours"
+        self.uses_context = reads_neighbours(params)
         # Scores are calibrated: the temperature was fitted on the real dev split at training.
         self.temperature = float(metadata.get("calibration", {}).get("temperature", 1.0))
 

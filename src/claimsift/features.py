@@ -50,3 +50,10 @@ def neighbour_context(records: Sequence[Mapping]) -> list[str]:
         nxt = records[i + 1]["text"] if i + 1 < len(records) and records[i + 1]["doc"] == rec["doc"] else ""
         out.append(f"{prev} [SEP] {nxt}")
     return out
+
+
+def reads_neighbours(params: Mapping) -> bool:
+    """Whether a model trained with ``params`` (its ``train_transformer`` section, as saved in
+    ``claimsift.json``) reads each sentence with :func:`neighbour_context` as a text pair:
+    ``context: neighbours``; absent or ``none`` means the sentence alone."""
+    return params.get("context", "none") == "neighbours"

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from typing import Iterable, Mapping
 
+from claimsift.features import reads_neighbours
 from claimsift.labels import DEFINITIONS, LABELS
 from claimsift.reportdata import SET_TITLES
 
@@ -116,7 +117,7 @@ def build_card(model: str, meta: Mapping, metrics: Mapping, datasheet: str, sour
                     "The bare sentence text, without any prefix.")
                  + (" As a second text (a text pair), the model reads the previous and next body sentence of the "
                     "same document, `<previous> [SEP] <next>` (`claimsift.features.neighbour_context`; empty where "
-                    "there is none)." if params.get("context") == "neighbours" else ""))
+                    "there is none)." if reads_neighbours(params) else ""))
     training = meta.get("training") or {}
     mean_pooled = kind == "transformer" and params.get("pooling") == "mean"
     architecture = (" The weights are a `claimsift.meanpool.BertMeanPoolForSequenceClassification` (a linear layer "

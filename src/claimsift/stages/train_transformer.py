@@ -9,7 +9,7 @@ from typing import Callable
 from claimsift import transformer
 from claimsift.calibration import fit_temperature
 from claimsift.distributed import is_main_process
-from claimsift.features import model_input, neighbour_context
+from claimsift.features import model_input, neighbour_context, reads_neighbours
 from claimsift.labels import LABEL2ID
 from claimsift.modelmeta import write_metadata
 from claimsift.records import load_params
@@ -53,7 +53,7 @@ def train_transformer(data: Path, out_dir: Path, params: dict, progress: bool = 
     if limit:  # a tiny budget for smoke tests; a seeded sample keeps every label likely present
         train = random.Random(params["seed"]).sample(train, min(int(limit), len(train)))
     use_ctx = bool(params["use_quote_context"])
-    pairs = params.get("context", "none") == "neighbours"
+    pairs = reads_neighbours(params)
     ctx = context_lookup(data) if pairs else {}
     result = transformer.train(
         [model_input(r, use_ctx) for r in train], [r["label"] for r in train],
