@@ -121,8 +121,9 @@ def build_card(model: str, meta: Mapping, metrics: Mapping, datasheet: str, sour
     training = meta.get("training") or {}
     mean_pooled = kind == "transformer" and params.get("pooling") == "mean"
     architecture = (" The weights are a `claimsift.meanpool.BertMeanPoolForSequenceClassification` (a linear layer "
-                    "over the mean of MiniLM's token vectors): load them with claimsift, since the Auto classes of "
-                    "`transformers` do not know that architecture." if mean_pooled else "")
+                    "over the mean of MiniLM's token vectors): load them with claimsift. The Auto classes of "
+                    "`transformers` go by `model_type` (`bert`) and would build a first-token classifier from them "
+                    "with an untrained pooler, without an error." if mean_pooled else "")
     card = ModelCard.from_template(
         data,
         model_id=f"claimsift-{model}",
