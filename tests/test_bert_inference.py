@@ -19,10 +19,10 @@ def model_and_tokenizer(request):
     """The packaged MiniLM with a seeded 3-label head, as each ``pooling`` of training builds it."""
     from transformers import AutoTokenizer
 
-    from claimsift.transformer import POOLING
+    from claimsift.transformer import ARCHITECTURES, POOLING
 
     torch.manual_seed(0)
-    model = POOLING[request.param]().from_pretrained(base_model_path(), num_labels=3).eval()
+    model = ARCHITECTURES[POOLING[request.param]]().from_pretrained(base_model_path(), num_labels=3).eval()
     return model, AutoTokenizer.from_pretrained(base_model_path())
 
 

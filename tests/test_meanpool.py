@@ -8,10 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimsift import modelcheck
-from claimsift.labels import ID2LABEL, LABEL2ID, LABELS
 from claimsift.meanpool import BertMeanPoolForSequenceClassification, masked_mean
-from claimsift.modelmeta import write_metadata
-from claimsift.transformer import ARCHITECTURES, POOLING, base_model_path, load_checked
+from claimsift.transformer import ARCHITECTURES, POOLING, load_checked
+from tests.saved_models import save_untrained_transformer
 
 
 @settings(max_examples=60, deadline=None)
@@ -31,24 +30,16 @@ def test_masked_mean_is_the_mean_of_the_unpadded_rows(lengths, seed):
 
 
 def test_the_two_class_tables_agree_with_the_checker():
-    assert set(ARCHITECTURES) == set(modelcheck.TRANSFORMER_ARCHITECTURES)
-    assert {POOLING[p]().__name__ for p in POOLING} == set(ARCHITECTURES)
+    assert set(ARCHITECTURES) == set(modelcheck.TRANSFORMER_ARCHITECTURES) == set(POOLING.values())
+    assert all(load().__name__ == name for name, load in ARCHITECTURES.items())
 
 
 @pytest.fixture(scope="module")
 def mean_model_dir(tmp_path_factory):
     """A mean-pooling classifier saved and sealed as the train stage saves one (head untrained)."""
-    from transformers import AutoTokenizer
-
     out = tmp_path_factory.mktemp("meanpool") / "model"
-    torch.manual_seed(0)
-    model = BertMeanPoolForSequenceClassification.from_pretrained(
-        base_model_path(), num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID))
-    model.save_pretrained(out, safe_serialization=True)
-    AutoTokenizer.from_pretrained(base_model_path()).save_pretrained(out)
-    data = out.parent / "train.jsonl"
-    data.write_text("{}\n")
-    write_metadata(out, "transformer", {"max_length": 64, "use_quote_context": False, "pooling": "mean"}, data)
+    model = save_untrained_transformer("BertMeanPoolForSequenceClassification", out,
+                                       {"max_length": 64, "use_quote_context": False, "pooling": "mean"})
     return out, model.eval()
 
 

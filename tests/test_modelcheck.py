@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from claimsift import Classifier, tfidf
-from claimsift.labels import ID2LABEL, LABEL2ID, LABELS
 from claimsift.modelcheck import SKOPS_ALLOWED, main as modelcheck_main, regular_file
 from claimsift.modelmeta import META_FILE, ModelError, file_manifest, read_metadata, write_metadata
 from tests.conftest import ARGUMENTS, FINDINGS, TESTIMONIES
+from tests.saved_models import save_untrained_transformer
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_SENTENCES = FINDINGS[:4] + TESTIMONIES[:4] + ARGUMENTS[:4]
@@ -56,20 +56,8 @@ def tfidf_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def transformer_dir(tmp_path_factory) -> Path:
     """An untrained-head BERT classifier saved as ``transformer.train`` saves one (fast: no training)."""
-    import torch
-    from transformers import AutoTokenizer, BertForSequenceClassification
-
-    from claimsift.transformer import base_model_path
-
     out = tmp_path_factory.mktemp("transformer") / "model"
-    torch.manual_seed(0)
-    model = BertForSequenceClassification.from_pretrained(
-        base_model_path(), num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID))
-    model.save_pretrained(out, safe_serialization=True)
-    AutoTokenizer.from_pretrained(base_model_path()).save_pretrained(out)
-    data = out.parent / "train.jsonl"
-    data.write_text("{}\n")
-    write_metadata(out, "transformer", {"max_length": 64, "use_quote_context": False}, data)
+    save_untrained_transformer("BertForSequenceClassification", out, {"max_length": 64, "use_quote_context": False})
     return out
 
 

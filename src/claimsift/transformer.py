@@ -53,14 +53,15 @@ def _bert_mean():
     return BertMeanPoolForSequenceClassification
 
 
-POOLING: dict[str, Callable[[], type]] = {"cls": _bert_cls, "mean": _bert_mean}
-"""Training's ``pooling`` choices, each the model class it trains (imported when asked for)."""
-
 ARCHITECTURES: dict[str, Callable[[], type]] = {
     "BertForSequenceClassification": _bert_cls,
     "BertMeanPoolForSequenceClassification": _bert_mean,
 }
-"""``config.json`` architecture -> the only class that loads it (never ``Auto*`` resolution)."""
+"""``config.json`` architecture -> the only class that trains and loads it (imported when asked
+for; never ``Auto*`` resolution)."""
+
+POOLING: dict[str, str] = {"cls": "BertForSequenceClassification", "mean": "BertMeanPoolForSequenceClassification"}
+"""Training's ``pooling`` choices -> the architecture each trains."""
 
 
 def _tokenised_dataset(tokenizer, texts: Sequence[str], labels: Sequence[str] | None, max_length: int,
@@ -174,7 +175,7 @@ def train(
         "dev_probs": list}`` (the best epoch's dev probabilities, for calibration).
     """
     from tqdm.auto import tqdm
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
+    from transformers import AutoTokenizer, DataCollatorWithPadding
     from transformers import get_linear_schedule_with_warmup
 
     if score_fn is None:
@@ -192,8 +193,7 @@ def train(
     tokenizer = AutoTokenizer.from_pretrained(base)
     if pooling not in POOLING:
         raise ValueError(f"pooling must be one of {sorted(POOLING)}, not {pooling!r}")
-    model_class = AutoModelForSequenceClassification if pooling == "cls" else POOLING[pooling]()
-    model = model_class.from_pretrained(
+    model = ARCHITECTURES[POOLING[pooling]]().from_pretrained(
         base, num_labels=len(LABELS), id2label=dict(ID2LABEL), label2id=dict(LABEL2ID), dtype=torch.float32
     ).to(device)
     collator = DataCollatorWithPadding(tokenizer)
