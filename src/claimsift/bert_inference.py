@@ -19,6 +19,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from claimsift.meanpool import masked_mean
+
 __all__ = ["LeanBert", "supports"]
 
 
@@ -114,9 +116,8 @@ class LeanBert:
         for wqkv, bqkv, wo, bo, norm1, w1, b1, w2, b2, norm2 in self.layers:
             x = self._norm(x + F.linear(self._attention(F.linear(x, wqkv, bqkv), bias), wo, bo), norm1)
             x = self._norm(x + F.linear(F.gelu(F.linear(x, w1, b1)), w2, b2), norm2)
-        if self.mean_pool:  # as claimsift.meanpool.masked_mean: float32 sum, then the weights' dtype
-            mask = attention_mask.unsqueeze(-1).to(torch.float32)
-            pooled = ((x.float() * mask).sum(1) / mask.sum(1).clamp(min=1.0)).to(self.dtype)
+        if self.mean_pool:  # the model's own pooling: float32 sum, then the weights' dtype
+            pooled = masked_mean(x, attention_mask).to(self.dtype)
         else:
             pooled = torch.tanh(F.linear(x[:, 0], *self.pooler))
         return F.linear(pooled, *self.classifier)

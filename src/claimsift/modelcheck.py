@@ -14,9 +14,9 @@ silently load something other than what claimsift trained. Three layers:
   trust (``skops.io.get_untrusted_types``) must also be in that list.
 * **Transformer.** :func:`check_transformer_dir` reads ``config.json`` and
   ``tokenizer_config.json`` as plain JSON: the architecture must be one claimsift trains
-  (BERT for sequence classification, first-token or mean pooling), ``auto_map`` (remote code) is refused, the safetensors
-  header must be valid and its embedding matrix, the tokenizer vocabulary and the config must
-  agree in size.
+  (BERT for sequence classification, first-token or mean pooling), ``auto_map`` (remote code)
+  is refused, the safetensors header must be valid and its embedding matrix, the tokenizer
+  vocabulary and the config must agree in size.
 
 Every failure is a :class:`~claimsift.modelmeta.ModelError` with a one-line message.
 """
